@@ -1,0 +1,133 @@
+using Rules.Language.Schema;
+
+namespace Rules.Language.Ir
+{
+    // The one typed IR every query language lowers into (EQL, KQL, query-DSL filters). The optimiser and the
+    // emitter know only these nodes. The IR is two-valued: front ends lower their language's null and
+    // missing-field rules into explicit Exists checks, so the emitter needs no three-valued logic.
+    // Array semantics: a condition on a field holds when any value of the field satisfies it.
+
+    /// <summary>The type of a value in the IR.</summary>
+    public enum IrType
+    {
+        Null,
+        String,
+        Integer,
+        Float,
+        Boolean,
+        Date,
+        Ip,
+        Other,
+    }
+
+    /// <summary>A field resolved against the schema.</summary>
+    public sealed record BoundField(string Path, FieldType Type, bool IsArray, bool IsEcs, bool IsOptional)
+    {
+        public FieldValueKind ValueKind => FieldTypes.ValueKindOf(Type);
+    }
+
+    // ---------------------------------------------------------------- boolean expressions
+
+    public abstract record BoolExpr;
+
+    public sealed record AndExpr(EquatableArray<BoolExpr> Operands) : BoolExpr;
+
+    public sealed record OrExpr(EquatableArray<BoolExpr> Operands) : BoolExpr;
+
+    public sealed record NotExpr(BoolExpr Operand) : BoolExpr;
+
+    public sealed record ConstantExpr(bool Value) : BoolExpr;
+
+    /// <summary>The event is of this EQL event category: <c>event.category</c> (an array) contains it exactly.</summary>
+    public sealed record EventCategoryExpr(string Category) : BoolExpr;
+
+    /// <summary>The field has at least one non-null value.</summary>
+    public sealed record ExistsExpr(BoundField Field) : BoolExpr;
+
+    public enum StringMatchKind
+    {
+        /// <summary>Whole value equals a pattern.</summary>
+        Equals,
+        /// <summary>Whole value matches a glob with <c>*</c> (any run) and <c>?</c> (one character).</summary>
+        Wildcard,
+        /// <summary>Whole value matches a Lucene regular expression (anchored, as Lucene's regexp query is).</summary>
+        Regex,
+        StartsWith,
+        EndsWith,
+        Contains,
+    }
+
+    /// <summary>Any value of <see cref="Target"/> matches any of <see cref="Patterns"/>.</summary>
+    public sealed record StringMatchExpr(ValueExpr Target, StringMatchKind Kind, EquatableArray<string> Patterns, bool CaseInsensitive) : BoolExpr;
+
+    public enum CompareOp
+    {
+        Equal,
+        NotEqual,
+        Less,
+        LessOrEqual,
+        Greater,
+        GreaterOrEqual,
+    }
+
+    /// <summary>A comparison of two values of a comparable type; holds when any value pair satisfies it.</summary>
+    public sealed record CompareExpr(ValueExpr Left, CompareOp Op, ValueExpr Right, bool CaseInsensitive) : BoolExpr;
+
+    /// <summary>A text field analysed like Elasticsearch's standard analyzer: all tokens present (Phrase = false),
+    /// or present consecutively in order (Phrase = true). Tokens are already analysed (lowercase).</summary>
+    public sealed record TextMatchExpr(BoundField Field, EquatableArray<string> Tokens, bool Phrase) : BoolExpr;
+
+    /// <summary>Any value of an ip-typed target lies in any of the CIDR ranges (a bare address is a /32 or /128).</summary>
+    public sealed record CidrMatchExpr(ValueExpr Target, EquatableArray<string> Ranges) : BoolExpr;
+
+    /// <summary>A boolean-valued expression (a function such as startsWith) used as a condition: holds when true.</summary>
+    public sealed record ValueIsTrueExpr(ValueExpr Value) : BoolExpr;
+
+    // ---------------------------------------------------------------- value expressions
+
+    public abstract record ValueExpr(IrType Type);
+
+    public sealed record FieldExpr(BoundField Field) : ValueExpr(IrTypes.Of(Field.ValueKind));
+
+    public sealed record LiteralExpr(IrType LiteralType, string? Text, long Integer, double Float, bool Boolean) : ValueExpr(LiteralType)
+    {
+        public static LiteralExpr Null { get; } = new LiteralExpr(IrType.Null, null, 0, 0, false);
+
+        public static LiteralExpr String(string value) => new LiteralExpr(IrType.String, value, 0, 0, false);
+
+        public static LiteralExpr Int(long value) => new LiteralExpr(IrType.Integer, null, value, 0, false);
+
+        public static LiteralExpr Double(double value) => new LiteralExpr(IrType.Float, null, 0, value, false);
+
+        public static LiteralExpr Bool(bool value) => new LiteralExpr(IrType.Boolean, null, 0, 0, value);
+    }
+
+    /// <summary>A function call (EQL functions: add, concat, length, substring ...). <see cref="CaseInsensitive"/> is the <c>~</c> variant.</summary>
+    public sealed record CallExpr(string Function, EquatableArray<ValueExpr> Arguments, bool CaseInsensitive, IrType ResultType) : ValueExpr(ResultType);
+
+    public enum ArithmeticOp
+    {
+        Add,
+        Subtract,
+        Multiply,
+        Divide,
+        Modulo,
+        Negate,
+    }
+
+    public sealed record ArithmeticExpr(ArithmeticOp Op, ValueExpr Left, ValueExpr? Right, IrType ResultType) : ValueExpr(ResultType);
+
+    public static class IrTypes
+    {
+        public static IrType Of(FieldValueKind kind) => kind switch
+        {
+            FieldValueKind.String or FieldValueKind.Text => IrType.String,
+            FieldValueKind.Integer => IrType.Integer,
+            FieldValueKind.Float => IrType.Float,
+            FieldValueKind.Boolean => IrType.Boolean,
+            FieldValueKind.Date => IrType.Date,
+            FieldValueKind.Ip => IrType.Ip,
+            _ => IrType.Other,
+        };
+    }
+}
