@@ -3,7 +3,7 @@ namespace Rules.Language.Diagnostics
     /// <summary>
     /// Every diagnostic the compiler reports. Ids are stable; ranges by layer:
     /// DR1xxx file format (TOML, YAML), DR2xxx rule schema, DR3xxx EQL, DR4xxx KQL, DR5xxx query-DSL filters,
-    /// DR6xxx schema binding and types, DR7xxx unsupported features, DR8xxx user schema files.
+    /// DR6xxx schema binding and types, DR7xxx unsupported features, DR8xxx user schema files, DR9xxx the compiler.
     /// Each is documented with an example in docs/diagnostics.md.
     /// </summary>
     public static class DiagnosticIds
@@ -53,5 +53,9 @@ namespace Rules.Language.Diagnostics
 
         // DR8xxx: user schema files
         public static readonly DiagnosticDescriptor UserSchemaInvalid = new DiagnosticDescriptor("DR8001", "Invalid schema file", UserSchema, RuleDiagnosticSeverity.Error);
+
+        // DR9xxx: the compiler itself
+        public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor("DR9001", "Internal compiler error", "Rules.Compiler", RuleDiagnosticSeverity.Error);
+        public static readonly DiagnosticDescriptor DuplicateClassName = new DiagnosticDescriptor("DR9002", "Two rules compile to the same class name", "Rules.Compiler", RuleDiagnosticSeverity.Error);
     }
 }

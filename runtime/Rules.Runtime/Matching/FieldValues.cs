@@ -1,0 +1,45 @@
+using System;
+
+namespace Rules.Runtime.Matching;
+
+/// <summary>Helpers generated matchers use on array fields; none allocates.</summary>
+public static class FieldValues
+{
+    /// <summary>Any element equals <paramref name="value"/> exactly (how EQL's event category test works).</summary>
+    public static bool Contains(string?[]? values, string value)
+    {
+        if (values is null)
+        {
+            return false;
+        }
+
+        foreach (var element in values)
+        {
+            if (string.Equals(element, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The array has at least one non-null element (what Elasticsearch's exists query asks).</summary>
+    public static bool HasAny<T>(T?[]? values)
+    {
+        if (values is null)
+        {
+            return false;
+        }
+
+        foreach (var element in values)
+        {
+            if (element is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
