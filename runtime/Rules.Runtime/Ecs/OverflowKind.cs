@@ -1,0 +1,21 @@
+namespace Rules.Runtime;
+
+/// <summary>
+/// How a field's values are held; mirrors Rules.Language's FieldValueKind (the runtime does not reference the language
+/// core). String, Text and Ip are held as strings, Integer as long, Float as double, Date as DateTimeOffset, Other
+/// (object, flattened, geo_point, nested, binary) as raw JSON text.
+/// </summary>
+public enum OverflowKind
+{
+    String,
+    Text,
+    Integer,
+    Float,
+    Boolean,
+    Date,
+    Ip,
+    Other,
+}
+
+/// <summary>One ECS leaf field of <see cref="EcsEvent"/>: its dotted path, value kind and whether it holds an array.</summary>
+internal readonly record struct EcsField(string Path, OverflowKind Kind, bool IsArray);
