@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Rules.Language.Binding;
+using Rules.Language.Diagnostics;
+using Rules.Language.Documents;
+using Rules.Language.Dsl;
+using Rules.Language.Eql;
+using Rules.Language.Ir;
+using Rules.Language.Kql;
+using Rules.Language.Schema;
+using Rules.Language.Text;
+
+namespace Rules.Language.Compilation
+{
+    /// <summary>One rule file compiled: the rule, its plan (null when there is an error or no matcher), and the
+    /// diagnostics in file order.</summary>
+    public sealed class RuleCompilation
+    {
+        public RuleCompilation(SourceText source, RuleDocument? rule, QueryPlan? plan, IReadOnlyList<RuleDiagnostic> diagnostics)
+        {
+            Source = source;
+            Rule = rule;
+            Plan = plan;
+            Diagnostics = diagnostics;
+        }
+
+        public SourceText Source { get; }
+
+        public RuleDocument? Rule { get; }
+
+        public QueryPlan? Plan { get; }
+
+        public IReadOnlyList<RuleDiagnostic> Diagnostics { get; }
+
+        public bool HasErrors => Diagnostics.Any(d => d.IsError);
+    }
+
+    /// <summary>
+    /// The whole front half for one rule file: read the file (TOML or YAML), check the rule type, compile the query
+    /// with its language's front end, compile the query-DSL filters, and combine them into one plan. Used by the
+    /// generator, the command line and the tests alike.
+    /// </summary>
+    public static class RuleCompiler
+    {
+        /// <summary>Rule types that get a matcher.</summary>
+        public static readonly IReadOnlyList<string> SupportedTypes = new[] { "eql", "query", "new_terms", "threshold" };
+
+        public static RuleCompilation Compile(string path, string text, FieldCatalog catalog)
+        {
+            var file = RuleFileReader.Read(path, text);
+            var diagnostics = new List<RuleDiagnostic>(file.Diagnostics);
+            var rule = file.Rule;
+            if (rule is null || file.HasErrors)
+            {
+                return new RuleCompilation(file.Source, rule, null, diagnostics);
+            }
+
+            if (!SupportedTypes.Contains(rule.Type))
+            {
+                diagnostics.Add(DiagnosticIds.UnsupportedRuleType.Create(
+                    file.Source,
+                    RuleKeySpan(file, "type"),
+                    $"Rule type '{rule.Type}' is not supported: only {string.Join(", ", SupportedTypes)} rules are compiled. This rule gets no matcher; remove it from the DetectionRule items to silence this warning."));
+                return new RuleCompilation(file.Source, rule, null, diagnostics);
+            }
+
+            var query = new QuerySource(file.Source, rule.Query, rule.QuerySourceMap ?? new StringSourceMap(rule.QuerySpan.Start));
+            QueryPlan? plan;
+            switch (rule.Language)
+            {
+                case "eql":
+                    var eql = EqlCompiler.Compile(query, catalog);
+                    diagnostics.AddRange(eql.Diagnostics);
+                    plan = eql.Plan;
+                    break;
+                case "kuery":
+                    var kql = KqlCompiler.Compile(query, catalog);
+                    diagnostics.AddRange(kql.Diagnostics);
+                    plan = kql.Condition is null ? null : new EventQueryPlan(EquatableArray<string>.Empty, kql.Condition);
+                    break;
+                default:
+                    diagnostics.Add(DiagnosticIds.UnsupportedLanguage.Create(
+                        file.Source,
+                        RuleKeySpan(file, "language"),
+                        $"Query language '{rule.Language}' is not supported: write the query in EQL (language = \"eql\") or KQL (language = \"kuery\")."));
+                    return new RuleCompilation(file.Source, rule, null, diagnostics);
+            }
+
+            if (rule.Filters.Count > 0)
+            {
+                var filters = FilterCompiler.Compile(rule, file.Source, catalog);
+                diagnostics.AddRange(filters.Diagnostics);
+                plan = CombineWithFilters(plan, filters.Condition, file.Source, rule, diagnostics);
+            }
+
+            if (diagnostics.Any(d => d.IsError))
+            {
+                plan = null;
+            }
+
+            return new RuleCompilation(file.Source, rule, plan, diagnostics);
+        }
+
+        private static QueryPlan? CombineWithFilters(QueryPlan? plan, BoolExpr? filters, SourceText source, RuleDocument rule, List<RuleDiagnostic> diagnostics)
+        {
+            if (plan is null || filters is null)
+            {
+                return plan;
+            }
+
+            if (plan is EventQueryPlan single)
+            {
+                return new EventQueryPlan(single.Categories, new AndExpr(new[] { single.Condition, filters }));
+            }
+
+            diagnostics.Add(DiagnosticIds.UnsupportedFeature.Create(
+                source,
+                rule.Filters[0].Span,
+                "Filters on a sequence or sample query are not supported: move the conditions into the query's stages."));
+            return null;
+        }
+
+        /// <summary>The span of a key's value under [rule], for diagnostics about it; the file start if absent.</summary>
+        private static SourceSpan RuleKeySpan(RuleFileResult file, string key) =>
+            file.Tree?["rule"] is DocTable ruleTable && ruleTable.TryGetEntry(key, out var entry)
+                ? entry.Value.Span
+                : new SourceSpan(0, 0);
+    }
+}
