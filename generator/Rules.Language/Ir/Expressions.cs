@@ -50,7 +50,11 @@ namespace Rules.Language.Ir
         Equals,
         /// <summary>Whole value matches a glob with <c>*</c> (any run) and <c>?</c> (one character).</summary>
         Wildcard,
-        /// <summary>Whole value matches a Lucene regular expression (anchored, as Lucene's regexp query is).</summary>
+        /// <summary>Whole value matches a regular expression (anchored, as Lucene's regexp query is). Front ends
+        /// translate Lucene regexp syntax at build time (EQL: Eql/LuceneRegex.cs), so the pattern held here is a
+        /// .NET pattern, already wrapped as <c>^(?:...)$</c>, valid with RegexOptions.NonBacktracking |
+        /// RegexOptions.CultureInvariant (so a rule's regex cannot backtrack catastrophically); with
+        /// <see cref="StringMatchExpr.CaseInsensitive"/> the emitter adds RegexOptions.IgnoreCase.</summary>
         Regex,
         StartsWith,
         EndsWith,
@@ -82,6 +86,10 @@ namespace Rules.Language.Ir
 
     /// <summary>A boolean-valued expression (a function such as startsWith) used as a condition: holds when true.</summary>
     public sealed record ValueIsTrueExpr(ValueExpr Value) : BoolExpr;
+
+    /// <summary>The value expression evaluates to a non-null value (for a field: <see cref="ExistsExpr"/> is used
+    /// instead). Front ends with three-valued logic (EQL) use it to say "this comparison is false, not null".</summary>
+    public sealed record NotNullExpr(ValueExpr Value) : BoolExpr;
 
     // ---------------------------------------------------------------- value expressions
 
