@@ -81,6 +81,12 @@ namespace Rules.Language.Ir
     /// or present consecutively in order (Phrase = true). Tokens are already analysed (lowercase).</summary>
     public sealed record TextMatchExpr(BoundField Field, EquatableArray<string> Tokens, bool Phrase) : BoolExpr;
 
+    /// <summary>A text field's analysed tokens (as in <see cref="TextMatchExpr"/>): some token of some value matches
+    /// any of the glob <see cref="Patterns"/> (<c>*</c> any run, <c>?</c> one character), which are already lowercase.
+    /// This is a wildcard query (KQL <c>message:foo*</c>, query-DSL <c>wildcard</c>) on a text field, whose terms are
+    /// its tokens. Runtime: TextAnalysis.AnyTokenMatchesWildcard.</summary>
+    public sealed record TextTokenWildcardExpr(BoundField Field, EquatableArray<string> Patterns) : BoolExpr;
+
     /// <summary>Any value of an ip-typed target lies in any of the CIDR ranges (a bare address is a /32 or /128).</summary>
     public sealed record CidrMatchExpr(ValueExpr Target, EquatableArray<string> Ranges) : BoolExpr;
 

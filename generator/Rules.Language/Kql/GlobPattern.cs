@@ -1,0 +1,239 @@
+using System.Collections.Generic;
+using System.Text;
+using Rules.Language.Ir;
+
+namespace Rules.Language.Kql
+{
+    public enum GlobPartKind
+    {
+        Literal,
+        /// <summary><c>*</c>: any run of characters.</summary>
+        AnyRun,
+        /// <summary><c>?</c>: exactly one character.</summary>
+        AnyChar,
+    }
+
+    public readonly struct GlobPart
+    {
+        public GlobPart(GlobPartKind kind, char literal)
+        {
+            Kind = kind;
+            Literal = literal;
+        }
+
+        public GlobPartKind Kind { get; }
+
+        public char Literal { get; }
+    }
+
+    /// <summary>
+    /// A wildcard pattern with its literal characters kept apart from its wildcards, so that an escaped <c>\*</c>
+    /// (Lucene) or a KQL literal <c>?</c> stays literal whatever IR form the pattern lowers to.
+    /// </summary>
+    public sealed class GlobPattern
+    {
+        private GlobPattern(List<GlobPart> parts)
+        {
+            Parts = parts;
+        }
+
+        public List<GlobPart> Parts { get; }
+
+        public bool HasWildcards => Parts.Exists(p => p.Kind != GlobPartKind.Literal);
+
+        public bool IsLoneAnyRun => Parts.Count == 1 && Parts[0].Kind == GlobPartKind.AnyRun;
+
+        /// <summary>KQL: literal text between unescaped stars; <c>?</c> is literal (Kibana escapes it).</summary>
+        public static GlobPattern FromKqlSegments(IReadOnlyList<string> segments)
+        {
+            var parts = new List<GlobPart>();
+            for (var i = 0; i < segments.Count; i++)
+            {
+                if (i > 0)
+                {
+                    parts.Add(new GlobPart(GlobPartKind.AnyRun, '*'));
+                }
+
+                foreach (var c in segments[i])
+                {
+                    parts.Add(new GlobPart(GlobPartKind.Literal, c));
+                }
+            }
+
+            return new GlobPattern(parts);
+        }
+
+        /// <summary>Lucene WildcardQuery syntax: <c>*</c>, <c>?</c>, and <c>\</c> escaping the next character (a
+        /// trailing lone backslash is a literal backslash), as WildcardQuery.toAutomaton reads it.</summary>
+        public static GlobPattern FromLuceneWildcard(string pattern)
+        {
+            var parts = new List<GlobPart>();
+            for (var i = 0; i < pattern.Length; i++)
+            {
+                var c = pattern[i];
+                if (c == '\\' && i + 1 < pattern.Length)
+                {
+                    parts.Add(new GlobPart(GlobPartKind.Literal, pattern[++i]));
+                }
+                else if (c == '*')
+                {
+                    parts.Add(new GlobPart(GlobPartKind.AnyRun, c));
+                }
+                else if (c == '?')
+                {
+                    parts.Add(new GlobPart(GlobPartKind.AnyChar, c));
+                }
+                else
+                {
+                    parts.Add(new GlobPart(GlobPartKind.Literal, c));
+                }
+            }
+
+            return new GlobPattern(parts);
+        }
+
+        public static GlobPattern Literal(string text)
+        {
+            var parts = new List<GlobPart>();
+            foreach (var c in text)
+            {
+                parts.Add(new GlobPart(GlobPartKind.Literal, c));
+            }
+
+            return new GlobPattern(parts);
+        }
+
+        /// <summary>The pattern's literal text (meaningful when it has no wildcards).</summary>
+        public string LiteralText
+        {
+            get
+            {
+                var builder = new StringBuilder();
+                foreach (var part in Parts)
+                {
+                    builder.Append(part.Kind == GlobPartKind.Literal ? part.Literal : part.Kind == GlobPartKind.AnyRun ? '*' : '?');
+                }
+
+                return builder.ToString();
+            }
+        }
+
+        /// <summary>Splits at unescaped whitespace, as the query_string parser separates terms.</summary>
+        public List<GlobPattern> SplitOnQueryStringWhitespace()
+        {
+            var result = new List<GlobPattern>();
+            var current = new List<GlobPart>();
+            foreach (var part in Parts)
+            {
+                if (part.Kind == GlobPartKind.Literal && (part.Literal == ' ' || part.Literal == '\t' || part.Literal == '\n' || part.Literal == '\r' || part.Literal == '\u3000'))
+                {
+                    if (current.Count > 0)
+                    {
+                        result.Add(new GlobPattern(current));
+                        current = new List<GlobPart>();
+                    }
+
+                    continue;
+                }
+
+                current.Add(part);
+            }
+
+            if (current.Count > 0)
+            {
+                result.Add(new GlobPattern(current));
+            }
+
+            return result;
+        }
+
+        /// <summary>The glob form (<c>*</c>, <c>?</c>), or null when a literal <c>*</c> or <c>?</c> cannot be written in it.</summary>
+        public string? ToGlob(bool lowercase)
+        {
+            var builder = new StringBuilder();
+            foreach (var part in Parts)
+            {
+                if (part.Kind == GlobPartKind.Literal)
+                {
+                    if (part.Literal == '*' || part.Literal == '?')
+                    {
+                        return null;
+                    }
+
+                    builder.Append(lowercase ? char.ToLowerInvariant(part.Literal) : part.Literal);
+                }
+                else
+                {
+                    builder.Append(part.Kind == GlobPartKind.AnyRun ? '*' : '?');
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        /// <summary>An anchored Lucene regular expression matching exactly what the pattern matches.</summary>
+        public string ToLuceneRegex()
+        {
+            const string reserved = ".?+*|{}[]()\"\\#@&<>~";
+            var builder = new StringBuilder();
+            foreach (var part in Parts)
+            {
+                switch (part.Kind)
+                {
+                    case GlobPartKind.AnyRun:
+                        builder.Append(".*");
+                        break;
+                    case GlobPartKind.AnyChar:
+                        builder.Append('.');
+                        break;
+                    default:
+                        if (reserved.IndexOf(part.Literal) >= 0)
+                        {
+                            builder.Append('\\');
+                        }
+
+                        builder.Append(part.Literal);
+                        break;
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        /// <summary>
+        /// The whole-value string test for this pattern: Equals without wildcards, StartsWith / EndsWith / Contains
+        /// for one literal run with stars around it, a glob otherwise, or a Lucene regex when the literal text holds
+        /// <c>*</c> or <c>?</c>.
+        /// </summary>
+        public StringMatchExpr ToStringMatch(ValueExpr target, bool caseInsensitive)
+        {
+            if (!HasWildcards)
+            {
+                return new StringMatchExpr(target, StringMatchKind.Equals, new[] { LiteralText }, caseInsensitive);
+            }
+
+            var glob = ToGlob(lowercase: false);
+            if (glob is null)
+            {
+                return new StringMatchExpr(target, StringMatchKind.Regex, new[] { ToLuceneRegex() }, caseInsensitive);
+            }
+
+            var inner = glob.Trim('*');
+            var innerIsLiteral = inner.Length > 0 && inner.IndexOf('*') < 0 && inner.IndexOf('?') < 0;
+            if (innerIsLiteral)
+            {
+                var leading = glob[0] == '*';
+                var trailing = glob[glob.Length - 1] == '*';
+                var leadingStars = glob.Length - glob.TrimStart('*').Length;
+                var trailingStars = glob.Length - glob.TrimEnd('*').Length;
+                if (leadingStars <= 1 && trailingStars <= 1)
+                {
+                    var kind = leading && trailing ? StringMatchKind.Contains : leading ? StringMatchKind.EndsWith : StringMatchKind.StartsWith;
+                    return new StringMatchExpr(target, kind, new[] { inner }, caseInsensitive);
+                }
+            }
+
+            return new StringMatchExpr(target, StringMatchKind.Wildcard, new[] { glob }, caseInsensitive);
+        }
+    }
+}

@@ -1,0 +1,421 @@
+using System;
+using System.Globalization;
+
+namespace Rules.Runtime.Matching;
+
+/// <summary>
+/// Matching on <c>text</c> / <c>match_only_text</c> fields as Elasticsearch's <c>standard</c> analyzer sees them:
+/// the event's value is cut into tokens on the fly (Unicode UAX #29 word boundaries, tokens split at 255
+/// characters) and compared case-insensitively against tokens the compiler already analysed (lowercase). The
+/// tokenizer is the twin of Rules.Language.Analysis.StandardAnalyzer; a test checks that both cut the same tokens.
+/// Nothing here allocates.
+/// </summary>
+public static class TextAnalysis
+{
+    public const int MaxTokenLength = 255;
+
+    /// <summary>Every token of <paramref name="analysedTokens"/> occurs in the text (a match query with operator
+    /// AND; the compiler lowers KQL's default OR into one call per token). No tokens: false (zero_terms_query none).</summary>
+    public static bool ContainsAllTokens(string? text, string[] analysedTokens)
+    {
+        if (text is null || analysedTokens.Length == 0)
+        {
+            return false;
+        }
+
+        if (analysedTokens.Length > 64)
+        {
+            foreach (var expected in analysedTokens)
+            {
+                if (!ContainsToken(text, expected))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        var wanted = analysedTokens.Length == 64 ? ulong.MaxValue : (1UL << analysedTokens.Length) - 1;
+        var found = 0UL;
+        var span = text.AsSpan();
+        var position = 0;
+        while (NextToken(span, ref position, out var start, out var length))
+        {
+            var token = span.Slice(start, length);
+            for (var i = 0; i < analysedTokens.Length; i++)
+            {
+                if ((found & (1UL << i)) == 0 && TokenEquals(token, analysedTokens[i]))
+                {
+                    found |= 1UL << i;
+                }
+            }
+
+            if (found == wanted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The tokens occur consecutively and in order (match_phrase, slop 0). No tokens: false.</summary>
+    public static bool ContainsPhrase(string? text, string[] analysedTokens)
+    {
+        if (text is null || analysedTokens.Length == 0)
+        {
+            return false;
+        }
+
+        var span = text.AsSpan();
+        var position = 0;
+        while (NextToken(span, ref position, out var start, out var length))
+        {
+            if (!TokenEquals(span.Slice(start, length), analysedTokens[0]))
+            {
+                continue;
+            }
+
+            var follow = position;
+            var matched = 1;
+            while (matched < analysedTokens.Length && NextToken(span, ref follow, out var nextStart, out var nextLength) &&
+                   TokenEquals(span.Slice(nextStart, nextLength), analysedTokens[matched]))
+            {
+                matched++;
+            }
+
+            if (matched == analysedTokens.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Some token matches the lowercase glob <paramref name="analysedPattern"/> (<c>*</c> any run,
+    /// <c>?</c> one character): a wildcard query on a text field, whose terms are the tokens.</summary>
+    public static bool AnyTokenMatchesWildcard(string? text, string analysedPattern)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        var span = text.AsSpan();
+        var position = 0;
+        while (NextToken(span, ref position, out var start, out var length))
+        {
+            if (GlobMatchesLowercased(analysedPattern, span.Slice(start, length)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsToken(string text, string expected)
+    {
+        var span = text.AsSpan();
+        var position = 0;
+        while (NextToken(span, ref position, out var start, out var length))
+        {
+            if (TokenEquals(span.Slice(start, length), expected))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The token, lowercased character by character, equals the analysed token.</summary>
+    public static bool TokenEquals(ReadOnlySpan<char> token, string analysedToken)
+    {
+        if (token.Length != analysedToken.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < token.Length; i++)
+        {
+            if (char.ToLowerInvariant(token[i]) != analysedToken[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool GlobMatchesLowercased(string pattern, ReadOnlySpan<char> value)
+    {
+        int p = 0, v = 0, starP = -1, starV = 0;
+        while (v < value.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*')
+            {
+                starP = p++;
+                starV = v;
+            }
+            else if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == char.ToLowerInvariant(value[v])))
+            {
+                p++;
+                v++;
+            }
+            else if (starP >= 0)
+            {
+                p = starP + 1;
+                v = ++starV;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+
+    // ------------------------------------------------------------------ the tokenizer (twin of StandardAnalyzer)
+
+    /// <summary>Finds the next token at or after <paramref name="position"/>; false at the end of the text.</summary>
+    public static bool NextToken(ReadOnlySpan<char> text, ref int position, out int start, out int length)
+    {
+        while (position < text.Length)
+        {
+            var cls = Classify(text, position, out var width);
+            if (cls == WordBreakClass.Ideographic)
+            {
+                start = position;
+                position += width;
+                position = SkipExtend(text, position, start + MaxTokenLength);
+                length = position - start;
+                return true;
+            }
+
+            if (!IsWordStart(cls))
+            {
+                position += width;
+                continue;
+            }
+
+            start = position;
+            var limit = start + MaxTokenLength;
+            var last = cls;
+            var hasCore = cls != WordBreakClass.ExtendNumLet;
+            var end = SkipExtend(text, position + width, limit);
+            while (end < text.Length && end < limit)
+            {
+                var next = Classify(text, end, out var nextWidth);
+                if (end + nextWidth > limit)
+                {
+                    break;
+                }
+
+                if (Joins(last, next))
+                {
+                    last = next;
+                    hasCore |= next != WordBreakClass.ExtendNumLet;
+                    end = SkipExtend(text, end + nextWidth, limit);
+                    continue;
+                }
+
+                if (IsMidFor(last, next))
+                {
+                    var after = SkipExtend(text, end + nextWidth, limit);
+                    if (after < text.Length && after < limit)
+                    {
+                        var following = Classify(text, after, out var followingWidth);
+                        if (following == last && after + followingWidth <= limit)
+                        {
+                            end = SkipExtend(text, after + followingWidth, limit);
+                            continue;
+                        }
+                    }
+                }
+
+                break;
+            }
+
+            position = end;
+            if (hasCore)
+            {
+                length = end - start;
+                return true;
+            }
+        }
+
+        start = position;
+        length = 0;
+        return false;
+    }
+
+    private static int SkipExtend(ReadOnlySpan<char> text, int position, int limit)
+    {
+        while (position < text.Length && position < limit)
+        {
+            if (Classify(text, position, out var width) != WordBreakClass.Extend || position + width > limit)
+            {
+                break;
+            }
+
+            position += width;
+        }
+
+        return position;
+    }
+
+    private static bool IsWordStart(WordBreakClass cls) =>
+        cls == WordBreakClass.ALetter || cls == WordBreakClass.Numeric || cls == WordBreakClass.Katakana ||
+        cls == WordBreakClass.ExtendNumLet || cls == WordBreakClass.ComplexContext;
+
+    private static bool Joins(WordBreakClass last, WordBreakClass next)
+    {
+        var lastAlnum = last == WordBreakClass.ALetter || last == WordBreakClass.Numeric;
+        var nextAlnum = next == WordBreakClass.ALetter || next == WordBreakClass.Numeric;
+        if (lastAlnum && nextAlnum)
+        {
+            return true;
+        }
+
+        if (last == WordBreakClass.Katakana && next == WordBreakClass.Katakana)
+        {
+            return true;
+        }
+
+        if (last == WordBreakClass.ComplexContext && next == WordBreakClass.ComplexContext)
+        {
+            return true;
+        }
+
+        if (next == WordBreakClass.ExtendNumLet)
+        {
+            return lastAlnum || last == WordBreakClass.Katakana || last == WordBreakClass.ExtendNumLet;
+        }
+
+        return last == WordBreakClass.ExtendNumLet && (nextAlnum || next == WordBreakClass.Katakana);
+    }
+
+    private static bool IsMidFor(WordBreakClass last, WordBreakClass mid) =>
+        (last == WordBreakClass.ALetter && (mid == WordBreakClass.MidLetter || mid == WordBreakClass.MidNumLet)) ||
+        (last == WordBreakClass.Numeric && (mid == WordBreakClass.MidNum || mid == WordBreakClass.MidNumLet));
+
+    private enum WordBreakClass
+    {
+        Other,
+        ALetter,
+        Numeric,
+        Katakana,
+        ExtendNumLet,
+        MidLetter,
+        MidNum,
+        MidNumLet,
+        Extend,
+        Ideographic,
+        ComplexContext,
+    }
+
+    private static WordBreakClass Classify(ReadOnlySpan<char> text, int index, out int width)
+    {
+        var c = text[index];
+        width = 1;
+        if (c < 0x80)
+        {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            {
+                return WordBreakClass.ALetter;
+            }
+
+            if (c >= '0' && c <= '9')
+            {
+                return WordBreakClass.Numeric;
+            }
+
+            return c switch
+            {
+                '_' => WordBreakClass.ExtendNumLet,
+                ':' => WordBreakClass.MidLetter,
+                '.' or '\'' => WordBreakClass.MidNumLet,
+                ',' or ';' => WordBreakClass.MidNum,
+                _ => WordBreakClass.Other,
+            };
+        }
+
+        int codePoint = c;
+        if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
+        {
+            codePoint = char.ConvertToUtf32(c, text[index + 1]);
+            width = 2;
+        }
+
+        return ClassifyNonAscii(codePoint, CharUnicodeInfo.GetUnicodeCategory(codePoint));
+    }
+
+    private static WordBreakClass ClassifyNonAscii(int codePoint, UnicodeCategory category)
+    {
+        switch (codePoint)
+        {
+            case 0x00B7: case 0x0387: case 0x05F4: case 0x2027: case 0xFE13: case 0xFE55: case 0xFF1A:
+                return WordBreakClass.MidLetter;
+            case 0x2018: case 0x2019: case 0x2024: case 0xFE52: case 0xFF07: case 0xFF0E:
+                return WordBreakClass.MidNumLet;
+            case 0x037E: case 0x0589: case 0x060C: case 0x060D: case 0x066C: case 0x07F8: case 0x2044:
+            case 0xFE10: case 0xFE14: case 0xFE50: case 0xFE54: case 0xFF0C: case 0xFF1B:
+                return WordBreakClass.MidNum;
+            case 0x200D: case 0x200C:
+                return WordBreakClass.Extend;
+        }
+
+        if ((codePoint >= 0x3040 && codePoint <= 0x309F) || (codePoint >= 0x3400 && codePoint <= 0x4DBF) ||
+            (codePoint >= 0x4E00 && codePoint <= 0x9FFF) || (codePoint >= 0xF900 && codePoint <= 0xFAFF) ||
+            (codePoint >= 0x20000 && codePoint <= 0x3FFFF))
+        {
+            return category == UnicodeCategory.OtherLetter || category == UnicodeCategory.ModifierLetter ? WordBreakClass.Ideographic : WordBreakClass.Other;
+        }
+
+        if ((codePoint >= 0x30A0 && codePoint <= 0x30FF) || (codePoint >= 0x31F0 && codePoint <= 0x31FF) ||
+            (codePoint >= 0xFF66 && codePoint <= 0xFF9D))
+        {
+            return category == UnicodeCategory.OtherPunctuation ? WordBreakClass.Other : WordBreakClass.Katakana;
+        }
+
+        if ((codePoint >= 0x0E00 && codePoint <= 0x0EFF) || (codePoint >= 0x1000 && codePoint <= 0x109F) ||
+            (codePoint >= 0x1780 && codePoint <= 0x17FF))
+        {
+            return category == UnicodeCategory.NonSpacingMark || category == UnicodeCategory.SpacingCombiningMark
+                ? WordBreakClass.Extend
+                : category == UnicodeCategory.DecimalDigitNumber ? WordBreakClass.Numeric
+                : category <= UnicodeCategory.OtherLetter ? WordBreakClass.ComplexContext : WordBreakClass.Other;
+        }
+
+        switch (category)
+        {
+            case UnicodeCategory.UppercaseLetter:
+            case UnicodeCategory.LowercaseLetter:
+            case UnicodeCategory.TitlecaseLetter:
+            case UnicodeCategory.ModifierLetter:
+            case UnicodeCategory.OtherLetter:
+            case UnicodeCategory.LetterNumber:
+                return WordBreakClass.ALetter;
+            case UnicodeCategory.DecimalDigitNumber:
+                return WordBreakClass.Numeric;
+            case UnicodeCategory.ConnectorPunctuation:
+                return WordBreakClass.ExtendNumLet;
+            case UnicodeCategory.NonSpacingMark:
+            case UnicodeCategory.SpacingCombiningMark:
+            case UnicodeCategory.EnclosingMark:
+            case UnicodeCategory.Format:
+                return WordBreakClass.Extend;
+            default:
+                return WordBreakClass.Other;
+        }
+    }
+}
