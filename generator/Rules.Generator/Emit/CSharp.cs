@@ -102,9 +102,10 @@ namespace Rules.Generator.Emit
             foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
             {
                 b.Append(indent).Append("//");
-                if (line.Length > 0)
+                var trimmed = line.TrimEnd();
+                if (trimmed.Length > 0)
                 {
-                    b.Append(' ').Append(line.TrimEnd());
+                    b.Append(' ').Append(trimmed);
                 }
 
                 b.Append('\n');

@@ -326,6 +326,12 @@ namespace Rules.Generator.Emit
                 case TextMatchExpr text:
                     AddValue(new FieldExpr(text.Field));
                     break;
+                case TextTokenWildcardExpr tokenWildcard:
+                    AddValue(new FieldExpr(tokenWildcard.Field));
+                    break;
+                case NotNullExpr notNull:
+                    AddValue(notNull.Value);
+                    break;
                 case CidrMatchExpr cidr:
                     AddValue(cidr.Target);
                     break;
@@ -348,7 +354,11 @@ namespace Rules.Generator.Emit
                 case TextMatchExpr text:
                     return $"{Matching}.TextAnalysis.{(text.Phrase ? "ContainsPhrase" : "ContainsAllTokens")}({locals[text.Field.Path]}, {TokenArray(text)})";
                 case CidrMatchExpr cidr:
-                    return $"{IpRangeSet(cidr)}.Contains({Value(cidr.Target, locals)})";
+                    return $"{Matching}.IpMatching.InAny({Value(cidr.Target, locals)}, {IpRanges(cidr)})";
+                case TextTokenWildcardExpr tokenWildcard:
+                    return string.Join(" || ", tokenWildcard.Patterns.Select(p => $"{Matching}.TextAnalysis.AnyTokenMatchesWildcard({locals[tokenWildcard.Field.Path]}, {CSharp.String(p)})"));
+                case NotNullExpr notNull:
+                    return Value(notNull.Value, locals) + " is not null";
                 case ValueIsTrueExpr isTrue:
                     return Value(isTrue.Value, locals) + " == true";
                 case ConstantExpr constant:
@@ -364,6 +374,9 @@ namespace Rules.Generator.Emit
             var patterns = match.Patterns;
             switch (match.Kind)
             {
+                case StringMatchKind.Equals when patterns.Count <= 3 && !match.CaseInsensitive:
+                    // String == is ordinal: the exact, case-sensitive comparison of keyword fields.
+                    return string.Join(" || ", patterns.Select(p => $"{target} == {CSharp.String(p)}"));
                 case StringMatchKind.Equals when patterns.Count <= 3:
                     return string.Join(" || ", patterns.Select(p => $"string.Equals({target}, {CSharp.String(p)}, {comparison})"));
                 case StringMatchKind.Equals:
@@ -441,7 +454,7 @@ namespace Rules.Generator.Emit
             return name;
         }
 
-        private string IpRangeSet(CidrMatchExpr cidr)
+        private string IpRanges(CidrMatchExpr cidr)
         {
             var key = "cidr:" + string.Join("\u0001", cidr.Ranges);
             if (_staticFieldNames.TryGetValue(key, out var name))
@@ -450,7 +463,8 @@ namespace Rules.Generator.Emit
             }
 
             name = Reserve(SubjectName(cidr.Target) + "Ranges", key);
-            _staticFields.Add($"        private static readonly {Matching}.IpRangeSet {name} = new {Matching}.IpRangeSet(\n{PatternLines(cidr.Ranges)});\n");
+            var ranges = string.Join(",\n", cidr.Ranges.Select(r => $"            {Matching}.IpRange.Parse({CSharp.String(r)})"));
+            _staticFields.Add($"        private static readonly {Matching}.IpRange[] {name} =\n        {{\n{ranges},\n        }};\n");
             return name;
         }
 

@@ -4,7 +4,6 @@ using System.Linq;
 using Rules.Language.Binding;
 using Rules.Language.Diagnostics;
 using Rules.Language.Documents;
-using Rules.Language.Dsl;
 using Rules.Language.Eql;
 using Rules.Language.Ir;
 using Rules.Language.Kql;
@@ -89,9 +88,9 @@ namespace Rules.Language.Compilation
 
             if (rule.Filters.Count > 0)
             {
-                var filters = FilterCompiler.Compile(rule, file.Source, catalog);
-                diagnostics.AddRange(filters.Diagnostics);
-                plan = CombineWithFilters(plan, filters.Condition, file.Source, rule, diagnostics);
+                // FILTERS-PENDING: the query-DSL front end lands with the KQL work.
+                diagnostics.Add(DiagnosticIds.UnsupportedFeature.Create(file.Source, rule.Filters[0].Span, "Query-DSL filters are not compiled yet."));
+                plan = CombineWithFilters(plan, null, file.Source, rule, diagnostics);
             }
 
             if (diagnostics.Any(d => d.IsError))

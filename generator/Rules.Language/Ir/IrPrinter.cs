@@ -71,6 +71,14 @@ namespace Rules.Language.Ir
                 case ValueIsTrueExpr isTrue:
                     Print(isTrue.Value, b);
                     break;
+                case NotNullExpr notNull:
+                    Print(notNull.Value, b);
+                    b.Append(" != null");
+                    break;
+                case TextTokenWildcardExpr tokenWildcard:
+                    b.Append(tokenWildcard.Field.Path).Append(" has a word like ");
+                    PrintList(tokenWildcard.Patterns.Select(Quote).ToArray(), b);
+                    break;
                 default:
                     b.Append(expr.GetType().Name);
                     break;

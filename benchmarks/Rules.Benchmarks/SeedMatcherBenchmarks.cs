@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Attributes;
+using Rules.Runtime;
+
+namespace Rules.Benchmarks;
+
+/// <summary>
+/// The five seed matchers over the bundled sample events (28 events: positives, near misses, noise).
+/// Reported per event: OperationsPerInvoke is the number of events.
+/// </summary>
+[MemoryDiagnoser]
+public class SeedMatcherBenchmarks
+{
+    private EcsEvent[] _events = Array.Empty<EcsEvent>();
+    private EventRule[] _rules = Array.Empty<EventRule>();
+    private RuleEngine _engine = null!;
+    private readonly List<EventRule> _matches = new(16);
+
+    public const int Events = 28;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _events = SampleData.LoadSampleEvents();
+        if (_events.Length != Events)
+        {
+            throw new InvalidOperationException($"Expected {Events} sample events, found {_events.Length}.");
+        }
+
+        _rules = Rules.Generated.DetectionRuleCatalog.All.Cast<EventRule>().ToArray();
+        _engine = new RuleEngine(_rules);
+    }
+
+    /// <summary>Every seed matcher on every event, each with its own category test (no dispatch).</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int AllFiveMatchersPerEvent()
+    {
+        var alerts = 0;
+        foreach (var e in _events)
+        {
+            foreach (var rule in _rules)
+            {
+                if (rule.Matches(e))
+                {
+                    alerts++;
+                }
+            }
+        }
+
+        return alerts;
+    }
+
+    /// <summary>The engine: dispatch on event.category, then the matching rules' conditions.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int EnginePerEvent()
+    {
+        var alerts = 0;
+        foreach (var e in _events)
+        {
+            _matches.Clear();
+            _engine.Match(e, _matches);
+            alerts += _matches.Count;
+        }
+
+        return alerts;
+    }
+}
+
+internal static class SampleData
+{
+    public static EcsEvent[] LoadSampleEvents()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Rules.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var path = directory is null
+            ? Path.Combine(AppContext.BaseDirectory, "samples", "events.ndjson")
+            : Path.Combine(directory.FullName, "rules", "samples", "events.ndjson");
+        using var reader = EventReader.Open(path, new EventReaderOptions { ReuseEvent = false });
+        return reader.ReadEvents().ToArray();
+    }
+}
