@@ -471,7 +471,7 @@ namespace Rules.Language.Documents
                 mappings.Add(new SeverityMapping(
                     String(item, "field", name + ".field", required: true, nonEmpty: true),
                     OneOf(item, "operator", name + ".operator", new[] { "equals" }, required: true),
-                    String(item, "value", name + ".value", required: true),
+                    ScalarText(item, "value", name + ".value"),
                     OneOf(item, "severity", name + ".severity", Severities, required: true)));
             }
 
@@ -487,7 +487,7 @@ namespace Rules.Language.Documents
                 mappings.Add(new RiskScoreMapping(
                     String(item, "field", name + ".field", required: true, nonEmpty: true),
                     OneOf(item, "operator", name + ".operator", new[] { "equals" }, required: true),
-                    String(item, "value", name + ".value", required: true),
+                    ScalarText(item, "value", name + ".value"),
                     score.HasValue ? (int)score.Value : null));
             }
 
@@ -614,6 +614,30 @@ namespace Rules.Language.Documents
             }
 
             return filters.ToEquatableArray();
+        }
+
+        /// <summary>
+        /// A mapping's value to compare a field with: Kibana sends it as a string, but a YAML author writing
+        /// <c>value: 21</c> means "21", so integers and booleans are taken as their text.
+        /// </summary>
+        private string ScalarText(DocTable table, string key, string qualified)
+        {
+            var node = table[key];
+            switch (node)
+            {
+                case null:
+                    Missing(table, qualified, $"{LastSegment(qualified)} = \"...\"");
+                    return string.Empty;
+                case DocScalar { Kind: DocNodeKind.String } text:
+                    return text.AsString ?? string.Empty;
+                case DocScalar { Kind: DocNodeKind.Integer } integer:
+                    return ((long)integer.Value!).ToString(CultureInfo.InvariantCulture);
+                case DocScalar { Kind: DocNodeKind.Boolean } boolean:
+                    return (bool)boolean.Value! ? "true" : "false";
+                default:
+                    WrongKind(node, qualified, "a string");
+                    return string.Empty;
+            }
         }
 
         private bool Boolean(DocTable table, string key, string qualified)

@@ -16,13 +16,18 @@ namespace Rules.Language.Yaml
     /// </summary>
     internal static class YamlScalarMapper
     {
-        public static StringSourceMap Map(string text, Scalar scalar, int start, int end)
+        public static StringSourceMap Map(string text, Scalar scalar, int start, int end) =>
+            TryMapExactly(text, scalar, start, end, out var map) ? map : Align(text, start, System.Math.Min(end, text.Length), scalar.Value);
+
+        /// <summary>The exact map, when re-reading the scalar's text by its style rebuilds YamlDotNet's value.</summary>
+        internal static bool TryMapExactly(string text, Scalar scalar, int start, int end, out StringSourceMap map)
         {
             var value = scalar.Value;
             end = end > text.Length ? text.Length : end;
+            map = new StringSourceMap(start);
             if (start >= end)
             {
-                return new StringSourceMap(start);
+                return value.Length == 0;
             }
 
             var offsets = new List<int>(value.Length + 1);
@@ -32,13 +37,13 @@ namespace Rules.Language.Yaml
                 ScalarStyle.Plain => ReadFlow(text, start, end, FlowKind.Plain, rebuilt, offsets),
                 ScalarStyle.SingleQuoted => ReadFlow(text, start + 1, end - 1, FlowKind.SingleQuoted, rebuilt, offsets),
                 ScalarStyle.DoubleQuoted => ReadFlow(text, start + 1, end - 1, FlowKind.DoubleQuoted, rebuilt, offsets),
-                ScalarStyle.Literal or ScalarStyle.Folded => ReadBlock(text, start, end, scalar.Style == ScalarStyle.Folded, rebuilt, offsets),
+                ScalarStyle.Literal or ScalarStyle.Folded => ReadBlockAnyIndentation(text, start, end, scalar.Style == ScalarStyle.Folded, value, rebuilt, offsets),
                 _ => false,
             };
 
             if (!ok || rebuilt.ToString() != value)
             {
-                return Align(text, start, end, value);
+                return false;
             }
 
             var contentStart = offsets.Count > 0 ? offsets[0] : start;
@@ -54,11 +59,13 @@ namespace Rules.Language.Yaml
 
             if (verbatim)
             {
-                return new StringSourceMap(contentStart);
+                map = new StringSourceMap(contentStart);
+                return true;
             }
 
             offsets.Add(offsets.Count > 0 ? offsets[offsets.Count - 1] + 1 : start);
-            return new StringSourceMap(offsets.ToArray());
+            map = new StringSourceMap(offsets.ToArray());
+            return true;
         }
 
         private enum FlowKind
@@ -251,8 +258,48 @@ namespace Rules.Language.Yaml
             return char.ConvertFromUtf32(code);
         }
 
-        /// <summary>Block scalars (§8.1): header, auto-detected indentation, literal or folded lines, chomping.</summary>
-        private static bool ReadBlock(string text, int i, int end, bool folded, StringBuilder value, List<int> offsets)
+        /// <summary>
+        /// A block scalar whose header may carry an indentation indicator. The indicator counts from the parent node's
+        /// indentation, which the event does not tell, so each plausible indentation is tried and the one whose
+        /// reading gives YamlDotNet's value is kept.
+        /// </summary>
+        private static bool ReadBlockAnyIndentation(string text, int start, int end, bool folded, string expected, StringBuilder value, List<int> offsets)
+        {
+            var indicator = 0;
+            for (var k = start + 1; k < end && k < start + 3; k++)
+            {
+                if (text[k] >= '1' && text[k] <= '9')
+                {
+                    indicator = text[k] - '0';
+                }
+            }
+
+            if (indicator == 0)
+            {
+                return ReadBlock(text, start, end, folded, -1, value, offsets);
+            }
+
+            var lineStart = start;
+            while (lineStart > 0 && text[lineStart - 1] != '\n' && text[lineStart - 1] != '\r')
+            {
+                lineStart--;
+            }
+
+            for (var indent = indicator; indent <= (start - lineStart) + indicator; indent++)
+            {
+                value.Clear();
+                offsets.Clear();
+                if (ReadBlock(text, start, end, folded, indent, value, offsets) && value.ToString() == expected)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Block scalars (§8.1): header, indentation (given, or auto-detected when -1), literal or folded lines, chomping.</summary>
+        private static bool ReadBlock(string text, int i, int end, bool folded, int indent, StringBuilder value, List<int> offsets)
         {
             if (i >= end || (text[i] != '|' && text[i] != '>'))
             {
@@ -266,11 +313,6 @@ namespace Rules.Language.Yaml
                 if (text[i] == '+' || text[i] == '-')
                 {
                     chomping = text[i];
-                }
-                else
-                {
-                    // An explicit indentation indicator is relative to the parent's indentation, which we do not track.
-                    return false;
                 }
 
                 i++;
@@ -290,7 +332,6 @@ namespace Rules.Language.Yaml
 
             // Lines of the scalar: content start and end, and the offset of the line break (-1 at the end of the file);
             // the indentation is the first non-empty line's (auto-detection, §8.1.1.1).
-            var indent = -1;
             var lines = new List<(int Start, int End, int Break)>();
             var scan = i;
             while (scan < text.Length)
