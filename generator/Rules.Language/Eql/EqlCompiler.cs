@@ -263,30 +263,38 @@ namespace Rules.Language.Eql
         private List<ValueExpr>? LowerKeys(EquatableArray<EqlExpr> keys, ref bool ok)
         {
             var lowered = new List<ValueExpr>();
+            var failed = false;
             foreach (var key in keys)
             {
                 var value = LowerValue(key);
                 if (value is null)
                 {
-                    ok = false;
+                    failed = true;
                     continue;
                 }
 
-                if (value is LiteralExpr)
+                if (value is LiteralExpr && !IsNullValue(key))
                 {
                     Report(DiagnosticIds.TypeMismatch, key.Span, "A join key must be a field or an expression over fields, not a constant.");
-                    ok = false;
+                    failed = true;
                     continue;
                 }
 
                 if (value.Type == IrType.Other)
                 {
                     Report(DiagnosticIds.TypeMismatch, key.Span, "A join key must be a scalar field (keyword, number, boolean, date or ip), not an object.");
-                    ok = false;
+                    failed = true;
                     continue;
                 }
 
                 lowered.Add(value);
+            }
+
+            if (failed)
+            {
+                // Reported already; null keeps the key-count check from reporting a consequence of that error.
+                ok = false;
+                return null;
             }
 
             return lowered;
@@ -298,7 +306,11 @@ namespace Rules.Language.Eql
             var ownKeys = LowerKeys(stage.Keys, ref ok);
             var keys = new List<ValueExpr>(sharedKeys ?? new List<ValueExpr>());
             keys.AddRange(ownKeys ?? new List<ValueExpr>());
-            if (keyCount is null)
+            if (sharedKeys is null || ownKeys is null)
+            {
+                // A key failed to bind (reported); its count says nothing.
+            }
+            else if (keyCount is null)
             {
                 keyCount = keys.Count;
             }
@@ -314,11 +326,6 @@ namespace Rules.Language.Eql
                 if (requested < 1 || requested > 100)
                 {
                     Report(DiagnosticIds.EqlSyntax, stage.RunsSpan, $"'runs' must be between 1 and 100, found [{requested}].");
-                    ok = false;
-                }
-                else if (stage.IsMissing)
-                {
-                    Report(DiagnosticIds.EqlSyntax, stage.RunsSpan, "'with runs' cannot be used on a missing-event stage '![...]'.");
                     ok = false;
                 }
                 else
@@ -449,8 +456,8 @@ namespace Rules.Language.Eql
         {
             var left = comparison.Left;
             var right = comparison.Right;
-            var leftIsNull = left is EqlLiteral { Kind: EqlLiteralKind.Null };
-            var rightIsNull = right is EqlLiteral { Kind: EqlLiteralKind.Null };
+            var leftIsNull = IsNullValue(left);
+            var rightIsNull = IsNullValue(right);
 
             if (leftIsNull || rightIsNull)
             {
@@ -548,6 +555,12 @@ namespace Rules.Language.Eql
             }
         }
 
+        /// <summary>The null constant, or an optional field no schema knows: Elasticsearch replaces such a field
+        /// with null (docs: "Optional fields"), so '?x == ?y' over two unknown fields is 'null == null', true.</summary>
+        private bool IsNullValue(EqlExpr expr) =>
+            expr is EqlLiteral { Kind: EqlLiteralKind.Null } ||
+            (expr is EqlField { Optional: true, HasArrayIndex: false } field && !_binder.Catalog.TryGetField(field.Path, out _));
+
         private object? LowerValueOrCondition(EqlExpr expr) => IsConditionSyntax(expr) ? LowerBool(expr) : LowerValue(expr);
 
         private Tri? LowerIn(EqlIn inList)
@@ -556,6 +569,11 @@ namespace Rules.Language.Eql
             if (value is null)
             {
                 return null;
+            }
+
+            if (value.Type == IrType.Null)
+            {
+                return AlwaysNull;
             }
 
             if (inList.CaseInsensitive && value.Type != IrType.String)
@@ -650,6 +668,11 @@ namespace Rules.Language.Eql
                 EqlPatternKind.Like => match.CaseInsensitive ? "like~" : "like",
                 _ => match.CaseInsensitive ? "regex~" : "regex",
             };
+
+            if (value.Type == IrType.Null)
+            {
+                return AlwaysNull;
+            }
 
             if (value.Type != IrType.String)
             {
@@ -868,6 +891,11 @@ namespace Rules.Language.Eql
             {
                 Unsupported(field.Span, "Array indexes ('field[0]') are not supported (Elasticsearch rejects them too). A condition on a field holds when any of its values matches.");
                 return null;
+            }
+
+            if (IsNullValue(field))
+            {
+                return LiteralExpr.Null;
             }
 
             var path = field.Path;
@@ -1091,12 +1119,62 @@ namespace Rules.Language.Eql
 
         // ---------------------------------------------------------------- typing helpers
 
-        /// <summary>A string constant compared with a date or ip field becomes a typed constant, validated here.</summary>
+        /// <summary>
+        /// A constant compared with a field takes the field's type, as Elasticsearch's term and range queries parse
+        /// their value with the field's mapping: a number against a keyword field is its text ("123"), a string
+        /// against a numeric, boolean, date or ip field is parsed (and rejected here, with DR6003, when it cannot be).
+        /// Constants compared with computed values are not converted (a mismatch is DR6002).
+        /// </summary>
         private ValueExpr? CoerceLiteral(ValueExpr target, ValueExpr value, SourceSpan valueSpan, SourceSpan targetSpan)
         {
-            if (value is not LiteralExpr { Type: IrType.String } literal)
+            if (target is not FieldExpr || value is not LiteralExpr constant)
             {
                 return value;
+            }
+
+            if (target.Type == IrType.String && (constant.Type == IrType.Integer || constant.Type == IrType.Float))
+            {
+                return LiteralExpr.String(constant.Type == IrType.Integer
+                    ? constant.Integer.ToString(CultureInfo.InvariantCulture)
+                    : constant.Float.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            if (target.Type == IrType.String && constant.Type == IrType.Boolean)
+            {
+                return LiteralExpr.String(constant.Boolean ? "true" : "false");
+            }
+
+            if (constant.Type != IrType.String)
+            {
+                return value;
+            }
+
+            var literal = constant;
+            if (target.Type == IrType.Integer || target.Type == IrType.Float)
+            {
+                if (long.TryParse(literal.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+                {
+                    return LiteralExpr.Int(integer);
+                }
+
+                if (double.TryParse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real))
+                {
+                    return LiteralExpr.Double(real);
+                }
+
+                Report(DiagnosticIds.InvalidValueForFieldType, valueSpan, $"'{literal.Text}' is not a number, but '{Text(targetSpan)}' is a numeric field. Compare it with a number.");
+                return null;
+            }
+
+            if (target.Type == IrType.Boolean)
+            {
+                if (literal.Text == "true" || literal.Text == "false")
+                {
+                    return LiteralExpr.Bool(literal.Text == "true");
+                }
+
+                Report(DiagnosticIds.InvalidValueForFieldType, valueSpan, $"'{literal.Text}' is not a boolean, but '{Text(targetSpan)}' is a boolean field. Compare it with true or false.");
+                return null;
             }
 
             if (target.Type == IrType.Date)

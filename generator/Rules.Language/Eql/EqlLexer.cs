@@ -461,9 +461,9 @@ namespace Rules.Language.Eql
                         case '"': builder.Append('"'); j += 2; continue;
                         case '\\': builder.Append('\\'); j += 2; continue;
                         case '\'':
-                            // The lexer accepts \' but Elasticsearch rejects it when building the literal.
-                            error = new EqlLexError(j, 2, "The escape sequence \\' is not allowed in EQL strings: single quotes are reserved. Write ' unescaped.");
-                            return default;
+                            // STRING_ESCAPE allows \' and Elasticsearch unescapes it to ' (the corpus relies on it,
+                            // e.g. execution_windows_powershell_susp_args.toml), although the docs discourage it.
+                            builder.Append('\''); j += 2; continue;
                         case 'u':
                             if (TryUnicodeEscape(text, j, builder, out var next, out error))
                             {
