@@ -1,0 +1,105 @@
+using Rules.Language.Binding;
+using Rules.Language.Kql;
+using Rules.Language.Schema;
+using Xunit.Abstractions;
+
+namespace Rules.Tests.Kql;
+
+public class KqlCorpusTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public KqlCorpusTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public void Every_corpus_kql_rule_parses()
+    {
+        var rules = KqlCorpus.KqlRules();
+        Assert.Equal(721, rules.Count);
+        var failures = new List<string>();
+        foreach (var rule in rules)
+        {
+            Assert.Equal("kuery", rule.Language);
+            var (query, diagnostics) = KqlParser.Parse(QuerySource.ForText(rule.Query, rule.Path));
+            if (query is null || diagnostics.Count > 0)
+            {
+                failures.Add($"{rule.Path}: {string.Join("; ", diagnostics)}");
+            }
+        }
+
+        _output.WriteLine($"KQL corpus: {rules.Count - failures.Count}/{rules.Count} parsed");
+        foreach (var failure in failures)
+        {
+            _output.WriteLine(failure);
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void Corpus_kql_rules_compile_against_the_builtin_catalog()
+    {
+        var catalog = LoadCatalog(out var reason);
+        if (catalog is null)
+        {
+            _output.WriteLine("SKIPPED (until the catalog branch is merged): " + reason);
+            return;
+        }
+
+        var rules = KqlCorpus.KqlRules();
+        var compiled = 0;
+        var byId = new Dictionary<string, int>();
+        var failures = new List<string>();
+        foreach (var rule in rules)
+        {
+            var (condition, diagnostics) = KqlCompiler.Compile(QuerySource.ForText(rule.Query, rule.Path), catalog);
+            if (condition is not null && !diagnostics.Any(d => d.IsError))
+            {
+                compiled++;
+                continue;
+            }
+
+            foreach (var diagnostic in diagnostics.Where(d => d.IsError))
+            {
+                byId[diagnostic.Id] = byId.GetValueOrDefault(diagnostic.Id) + 1;
+                failures.Add(diagnostic.ToString());
+            }
+        }
+
+        _output.WriteLine($"KQL corpus: {compiled}/{rules.Count} compiled");
+        foreach (var pair in byId.OrderBy(p => p.Key))
+        {
+            _output.WriteLine($"  {pair.Key}: {pair.Value}");
+        }
+
+        foreach (var failure in failures)
+        {
+            _output.WriteLine(failure);
+        }
+
+        // Only unknown fields (schemas the catalog does not cover) and documented unsupported features may fail.
+        Assert.All(byId.Keys, id => Assert.Contains(id, new[] { "DR6001", "DR7002" }));
+        Assert.True(compiled >= rules.Count * 9 / 10, $"only {compiled}/{rules.Count} compiled");
+    }
+
+    internal static FieldCatalog? LoadCatalog(out string reason)
+    {
+        reason = "";
+        var tsv = Environment.GetEnvironmentVariable("RULES_FIELDS_TSV");
+        if (!string.IsNullOrEmpty(tsv) && File.Exists(tsv))
+        {
+            using var reader = new StreamReader(tsv);
+            return new FieldCatalog(FieldCatalog.ReadTsv(reader).ToList());
+        }
+
+        try
+        {
+            return FieldCatalog.BuiltIn;
+        }
+        catch (InvalidOperationException e)
+        {
+            reason = e.Message;
+            return null;
+        }
+    }
+}
