@@ -4,6 +4,7 @@ using System.Linq;
 using Rules.Language.Binding;
 using Rules.Language.Diagnostics;
 using Rules.Language.Documents;
+using Rules.Language.Dsl;
 using Rules.Language.Eql;
 using Rules.Language.Ir;
 using Rules.Language.Kql;
@@ -86,11 +87,9 @@ namespace Rules.Language.Compilation
                     return new RuleCompilation(file.Source, rule, null, diagnostics);
             }
 
-            if (rule.Filters.Count > 0)
+            if (rule.Filters.Count > 0 && plan is not null)
             {
-                // FILTERS-PENDING: the query-DSL front end lands with the KQL work.
-                diagnostics.Add(DiagnosticIds.UnsupportedFeature.Create(file.Source, rule.Filters[0].Span, "Query-DSL filters are not compiled yet."));
-                plan = CombineWithFilters(plan, null, file.Source, rule, diagnostics);
+                plan = ApplyFilters(plan, rule, file.Source, catalog, diagnostics);
             }
 
             if (diagnostics.Any(d => d.IsError))
@@ -101,16 +100,13 @@ namespace Rules.Language.Compilation
             return new RuleCompilation(file.Source, rule, plan, diagnostics);
         }
 
-        private static QueryPlan? CombineWithFilters(QueryPlan? plan, BoolExpr? filters, SourceText source, RuleDocument rule, List<RuleDiagnostic> diagnostics)
+        /// <summary>Kibana filters narrow the query: each one (negated, or skipped when disabled) is ANDed in.</summary>
+        private static QueryPlan? ApplyFilters(QueryPlan plan, RuleDocument rule, SourceText source, FieldCatalog catalog, List<RuleDiagnostic> diagnostics)
         {
-            if (plan is null || filters is null)
-            {
-                return plan;
-            }
-
             if (plan is EventQueryPlan single)
             {
-                return new EventQueryPlan(single.Categories, new AndExpr(new[] { single.Condition, filters }));
+                var condition = FilterCompiler.ApplyFilters(single.Condition, rule.Filters.ToArray(), catalog, source, diagnostics);
+                return condition is null ? null : new EventQueryPlan(single.Categories, condition);
             }
 
             diagnostics.Add(DiagnosticIds.UnsupportedFeature.Create(

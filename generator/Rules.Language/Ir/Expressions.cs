@@ -48,7 +48,8 @@ namespace Rules.Language.Ir
     {
         /// <summary>Whole value equals a pattern.</summary>
         Equals,
-        /// <summary>Whole value matches a glob with <c>*</c> (any run) and <c>?</c> (one character).</summary>
+        /// <summary>Whole value matches a glob with <c>*</c> (any run) and <c>?</c> (one character); every other
+        /// character is literal, a backslash too (no escapes: a literal <c>*</c> or <c>?</c> needs a Regex).</summary>
         Wildcard,
         /// <summary>Whole value matches a regular expression (anchored, as Lucene's regexp query is). Front ends
         /// translate Lucene regexp syntax at build time (EQL: Eql/LuceneRegex.cs), so the pattern held here is a

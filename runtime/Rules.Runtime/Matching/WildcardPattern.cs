@@ -4,8 +4,9 @@ using System.Collections.Generic;
 namespace Rules.Runtime.Matching;
 
 /// <summary>
-/// A precompiled glob in Lucene's wildcard syntax: <c>*</c> any run of characters, <c>?</c> one character,
-/// <c>\</c> escapes the next character. The whole value must match. Compiled once (in a static field of a generated
+/// A precompiled glob: <c>*</c> any run of characters, <c>?</c> one character, every other character literal
+/// (a backslash too: the IR's wildcard patterns carry no escapes; a front end that needs a literal <c>*</c> or
+/// <c>?</c> lowers to a regex instead). The whole value must match. Compiled once (in a static field of a generated
 /// matcher); <see cref="IsMatch"/> never allocates and runs in linear time for patterns without <c>?</c>
 /// (prefix, suffix and ordered substring search), and without backtracking blow-ups otherwise.
 /// </summary>
@@ -30,11 +31,7 @@ public sealed class WildcardPattern
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
-            if (c == '\\' && i + 1 < pattern.Length)
-            {
-                current.Append(pattern[++i]);
-            }
-            else if (c == '*')
+            if (c == '*')
             {
                 _hasStar = true;
                 segments.Add(current.ToString());
@@ -143,12 +140,6 @@ public sealed class WildcardPattern
         {
             p = next;
             return true;
-        }
-
-        if (pc == '\\' && next < pattern.Length)
-        {
-            pc = pattern[next];
-            next++;
         }
 
         if (pc == c || (_ignoreCase && char.ToUpperInvariant(pc) == char.ToUpperInvariant(c)))

@@ -88,8 +88,10 @@ public class GeneratorTests
         var run = GeneratorHarness.Run(machineLearning);
 
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("DR7001", diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.True(diagnostic.Id == "DR7001", diagnostic.ToString());
+        // A warning by default (the harness, like a TreatWarningsAsErrors consumer, raises it; the props file
+        // keeps DR7001 out of WarningsAsErrors so a folder of mixed rules still builds).
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.DefaultSeverity);
         Assert.Equal(new[] { "DetectionRuleCatalog.g.cs" }, run.Sources.Select(s => s.HintName));
         Assert.Empty(run.CompilationDiagnostics);
     }
