@@ -1,3 +1,4 @@
+using Rules.Runtime.Reading;
 using System;
 using System.Collections.Generic;
 using System.IO;

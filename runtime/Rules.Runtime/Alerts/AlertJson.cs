@@ -1,3 +1,4 @@
+using Rules.Runtime.Reading;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -31,7 +32,21 @@ public static class AlertJson
     {
         var rule = alert.Rule;
         writer.WriteStartObject();
-        EcsEventJson.WriteFields(writer, alert.Event, skipTimestamp: true);
+        // The source event's fields first, as Elastic copies them into the alert; @timestamp becomes the alert's time.
+        using (var source = JsonDocument.Parse(EventWriter.ToJson(alert.Event)))
+        {
+            foreach (var property in source.RootElement.EnumerateObject())
+            {
+                if (property.NameEquals("@timestamp"))
+                {
+                    continue;
+                }
+
+                property.WriteTo(writer);
+            }
+        }
+
+
         writer.WriteString("@timestamp", alert.DetectedAt);
         writer.WriteString("kibana.alert.uuid", alert.Id.ToString());
         writer.WriteString("kibana.alert.status", "active");

@@ -1,3 +1,4 @@
+using Rules.Runtime.Reading;
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
@@ -119,7 +120,7 @@ public static class RulesCommandLine
                 }
 
                 // The reader reuses its event object: an alert keeps its own copy.
-                var snapshot = e.Clone();
+                var snapshot = EventSnapshot.Copy(e);
                 var now = DateTimeOffset.UtcNow;
                 foreach (var rule in matches)
                 {

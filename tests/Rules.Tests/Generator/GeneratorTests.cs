@@ -33,7 +33,7 @@ public class GeneratorTests
     public void Generated_matcher_matches_the_committed_snapshot()
     {
         var run = GeneratorHarness.Run(GeneratorHarness.SeedRules());
-        Snapshot.AssertMatches("AmsiEnableRegistryKeyModification.g.cs", run.Source("AmsiEnableRegistryKeyModification."));
+        Snapshot.AssertMatches("AmsiEnableRegistryKeyModification.g.cs.txt", run.Source("AmsiEnableRegistryKeyModification."));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Rules.Runtime.Reading;
 using Rules.Runtime;
 
 namespace Rules.Tests.Seeds;
