@@ -94,14 +94,25 @@ namespace Rules.Generator
                 var result = RuleCompiler.Compile(file.Path, file.Text, schema.Catalog);
                 var className = result.Rule is null ? "InvalidRule" : ClassNameFor(result.Rule.Name, result.Rule.RuleId);
                 var hintName = className + "." + StableHash(file.DisplayPath) + ".g.cs";
-                var hasErrors = result.Diagnostics.Any(d => d.IsError);
+                var diagnostics = result.Diagnostics.ToList();
+                var plan = result.Plan;
+                if (plan is not null && !RuleEmitter.Supports(plan))
+                {
+                    diagnostics.Add(DiagnosticIds.UnsupportedFeature.Create(
+                        result.Source,
+                        result.Rule!.QuerySpan,
+                        $"This query compiles to a {plan.GetType().Name}, which the code generator cannot emit yet; the rule gets no matcher."));
+                    plan = null;
+                }
+
+                var hasErrors = diagnostics.Any(d => d.IsError);
                 return new RuleModel(
                     file.DisplayPath,
                     hintName,
                     className,
                     result.Rule,
-                    hasErrors ? null : result.Plan,
-                    result.Diagnostics.ToEquatableArray());
+                    hasErrors ? null : plan,
+                    diagnostics.ToEquatableArray());
             }
             catch (OperationCanceledException)
             {

@@ -37,6 +37,9 @@ namespace Rules.Generator.Emit
 
         public static string Emit(RuleModel model) => new RuleEmitter(model).EmitFile();
 
+        /// <summary>The plans this emitter turns into code; any other plan is reported on the rule, never emitted.</summary>
+        public static bool Supports(QueryPlan plan) => plan is EventQueryPlan;
+
         private string EmitFile()
         {
             var plan = (EventQueryPlan)_model.Plan!;
