@@ -477,7 +477,7 @@ namespace Rules.Language.Eql
                 else if (IsConditionSyntax(other))
                 {
                     var inner = LowerBool(other);
-                    isNull = inner is null ? (Tri?)null : new Tri(And(new NotExpr(inner.Value.WhenTrue), new NotExpr(inner.Value.WhenFalse)), Or(inner.Value.WhenTrue, inner.Value.WhenFalse));
+                    isNull = inner is null ? (Tri?)null : IsNullCondition(inner.Value);
                 }
                 else
                 {
@@ -553,6 +553,23 @@ namespace Rules.Language.Eql
                     var compare = new CompareExpr(leftValue, ToIr(op), rightValue, false);
                     return new Tri(compare, And(presence, Not(compare)));
             }
+        }
+
+        /// <summary>
+        /// A condition is null when it is neither true nor false. When "false" has the usual shape
+        /// "present and not true" (and "true" implies "present"), that is simply "not present".
+        /// </summary>
+        private static Tri IsNullCondition(Tri inner)
+        {
+            var whenTrue = inner.WhenTrue;
+            var whenFalse = inner.WhenFalse;
+            if (whenFalse is AndExpr and && and.Operands.Contains(Not(whenTrue)))
+            {
+                var presence = And(and.Operands.Where(o => !o.Equals(Not(whenTrue))).ToArray());
+                return new Tri(Not(presence), presence);
+            }
+
+            return new Tri(And(Not(whenTrue), Not(whenFalse)), Or(whenTrue, whenFalse));
         }
 
         /// <summary>The null constant, or an optional field no schema knows: Elasticsearch replaces such a field
@@ -1190,7 +1207,7 @@ namespace Rules.Language.Eql
 
             if (target.Type == IrType.Ip)
             {
-                if (!IPAddress.TryParse(literal.Text, out _) || literal.Text!.IndexOf('/') >= 0)
+                if (!IsStrictAddress(literal.Text!))
                 {
                     Report(DiagnosticIds.InvalidValueForFieldType, valueSpan, $"'{literal.Text}' is not an IP address: '{Text(targetSpan)}' is an ip field. Use cidrMatch({Text(targetSpan)}, \"...\") for ranges.");
                     return null;
@@ -1242,11 +1259,37 @@ namespace Rules.Language.Eql
             _ => new NotNullExpr(value),
         };
 
+        /// <summary>An IPv4 dotted quad or an IPv6 address, as Elasticsearch's InetAddresses accepts them
+        /// (.NET's parser also takes shorthand such as "10.0.0" or "1", which Elasticsearch rejects).</summary>
+        internal static bool IsStrictAddress(string text)
+        {
+            if (text.IndexOf(':') >= 0)
+            {
+                return text.IndexOf('%') < 0 && text.IndexOf('/') < 0 && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+            }
+
+            var parts = text.Split('.');
+            if (parts.Length != 4)
+            {
+                return false;
+            }
+
+            foreach (var part in parts)
+            {
+                if (part.Length == 0 || part.Length > 3 || !part.All(c => c >= '0' && c <= '9') || int.Parse(part, CultureInfo.InvariantCulture) > 255)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private static bool IsValidCidr(string text)
         {
             var slash = text.IndexOf('/');
             var address = slash < 0 ? text : text.Substring(0, slash);
-            if (!IPAddress.TryParse(address, out var ip) || address.IndexOf('%') >= 0)
+            if (!IsStrictAddress(address) || !IPAddress.TryParse(address, out var ip))
             {
                 return false;
             }
