@@ -391,16 +391,42 @@ namespace Rules.Language.Eql
                     return LowerBool(not.Operand)?.Negate();
                 case EqlLogical logical:
                 {
-                    var left = LowerBool(logical.Left);
-                    var right = LowerBool(logical.Right);
-                    if (left is null || right is null)
+                    // A chain "a or b or c ..." is a left-deep tree; walk its spine iteratively so that long chains
+                    // do not recurse once per operand.
+                    var operands = new List<EqlExpr>();
+                    EqlExpr node = logical;
+                    while (node is EqlLogical chain && chain.Op == logical.Op)
+                    {
+                        operands.Add(chain.Right);
+                        node = chain.Left;
+                    }
+
+                    operands.Add(node);
+                    operands.Reverse();
+                    var whenTrue = new List<BoolExpr>();
+                    var whenFalse = new List<BoolExpr>();
+                    var ok = true;
+                    foreach (var operand in operands)
+                    {
+                        var lowered = LowerBool(operand);
+                        if (lowered is null)
+                        {
+                            ok = false;
+                            continue;
+                        }
+
+                        whenTrue.Add(lowered.Value.WhenTrue);
+                        whenFalse.Add(lowered.Value.WhenFalse);
+                    }
+
+                    if (!ok)
                     {
                         return null;
                     }
 
                     return logical.Op == EqlLogicOp.And
-                        ? new Tri(And(left.Value.WhenTrue, right.Value.WhenTrue), Or(left.Value.WhenFalse, right.Value.WhenFalse))
-                        : new Tri(Or(left.Value.WhenTrue, right.Value.WhenTrue), And(left.Value.WhenFalse, right.Value.WhenFalse));
+                        ? new Tri(And(whenTrue.ToArray()), Or(whenFalse.ToArray()))
+                        : new Tri(Or(whenTrue.ToArray()), And(whenFalse.ToArray()));
                 }
 
                 case EqlComparison comparison:
@@ -1365,7 +1391,7 @@ namespace Rules.Language.Eql
                 {
                     flat.AddRange(and.Operands);
                 }
-                else if (!flat.Contains(operand))
+                else if (flat.Count > 64 || !flat.Contains(operand))
                 {
                     flat.Add(operand);
                 }
@@ -1398,7 +1424,7 @@ namespace Rules.Language.Eql
                 {
                     flat.AddRange(or.Operands);
                 }
-                else if (!flat.Contains(operand))
+                else if (flat.Count > 64 || !flat.Contains(operand))
                 {
                     flat.Add(operand);
                 }

@@ -292,6 +292,25 @@ public class EqlParserTests
     }
 
     [Fact]
+    public void Deep_nesting_is_a_diagnostic_not_a_stack_overflow()
+    {
+        var error = Error("any where " + new string('(', 5000) + "a == 1" + new string(')', 5000));
+        Assert.Equal("DR3001", error.Id);
+        Assert.Contains("nests too deeply", error.Message);
+        Assert.Equal("DR3001", Error("any where " + string.Concat(Enumerable.Repeat("not ", 5000)) + "a == 1").Id);
+        Assert.Equal("DR3001", Error("any where a == " + new string('-', 5000) + "1").Id);
+    }
+
+    [Fact]
+    public void Long_or_chains_parse_and_compile()
+    {
+        var query = "any where " + string.Join(" or ", Enumerable.Range(0, 5000).Select(i => $"process.name == \"p{i}.exe\""));
+        Assert.NotNull(EqlParser.Parse(query).Query);
+        var plan = Assert.IsType<Rules.Language.Ir.EventQueryPlan>(EqlCompiler.Compile(query, EqlCompilerTests.Catalog).Plan);
+        Assert.Equal(5000, Assert.IsType<Rules.Language.Ir.OrExpr>(plan.Condition).Operands.Count);
+    }
+
+    [Fact]
     public void Garbage_never_throws()
     {
         var random = new Random(1234);
