@@ -1182,6 +1182,21 @@ namespace Rules.Language.Eql
                     : constant.Float.ToString("R", CultureInfo.InvariantCulture));
             }
 
+            if (target.Type == IrType.Date && (constant.Type == IrType.Integer || constant.Type == IrType.Float))
+            {
+                // A number against a date field is epoch milliseconds (the date field's default format
+                // strict_date_optional_time||epoch_millis); held as an ISO-8601 date constant like any other.
+                var milliseconds = constant.Type == IrType.Integer ? constant.Integer : (long)Math.Floor(constant.Float);
+                if (milliseconds < -62135596800000L || milliseconds > 253402300799999L)
+                {
+                    Report(DiagnosticIds.InvalidValueForFieldType, valueSpan, $"{milliseconds} is outside the range of dates (years 1 to 9999) as epoch milliseconds for '{Text(targetSpan)}'.");
+                    return null;
+                }
+
+                var date = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+                return new LiteralExpr(IrType.Date, date.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), 0, 0, false);
+            }
+
             if (target.Type == IrType.String && constant.Type == IrType.Boolean)
             {
                 return LiteralExpr.String(constant.Boolean ? "true" : "false");
@@ -1251,7 +1266,7 @@ namespace Rules.Language.Eql
             var r = right.Type;
             var ok = l == r
                 || (IsNumeric(l) && IsNumeric(r))
-                || (l == IrType.Date && IsNumeric(r) && right is LiteralExpr);
+                || (l == IrType.Date && r == IrType.Date);
             if (l == IrType.Other || r == IrType.Other)
             {
                 ok = false;

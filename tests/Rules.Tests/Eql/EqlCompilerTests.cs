@@ -256,6 +256,12 @@ public class EqlCompilerTests
             Condition("any where @timestamp < \"2024-01-31T00:00:00Z\""));
 
     [Fact]
+    public void A_number_against_a_date_is_epoch_milliseconds() =>
+        Assert.Equal(
+            new CompareExpr(F("@timestamp"), CompareOp.Equal, new LiteralExpr(IrType.Date, "2018-01-16T15:33:28.349Z", 0, 0, false), false),
+            Condition("any where @timestamp == 1516116808349"));
+
+    [Fact]
     public void Ip_equality_is_a_single_address_range()
     {
         Assert.Equal(new CidrMatchExpr(F("source.ip"), new[] { "10.0.0.1" }), Condition("any where source.ip == \"10.0.0.1\""));
