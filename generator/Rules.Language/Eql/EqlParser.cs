@@ -795,7 +795,13 @@ namespace Rules.Language.Eql
 
         private static SourceSpan Len(int start, int length) => new SourceSpan(start, length);
 
-        private SyntaxError Unexpected(string expected) => Error(Current, $"Expected {expected}, found {Describe(Current)}.");
+        private SyntaxError Unexpected(string expected)
+        {
+            var hint = Current.Kind == EqlTokenKind.Identifier && EqlLexer.IsKeyword(Current.Value.ToLowerInvariant())
+                ? $" EQL keywords are lowercase: write '{Current.Value.ToLowerInvariant()}'."
+                : string.Empty;
+            return Error(Current, $"Expected {expected}, found {Describe(Current)}.{hint}");
+        }
 
         private SyntaxError Error(EqlToken token, string message) =>
             new SyntaxError(token.Start, Math.Max(1, token.Kind == EqlTokenKind.EndOfInput ? 0 : token.Length), message);

@@ -269,6 +269,7 @@ public class EqlParserTests
     [InlineData("sample by a ![a where true] [b where true]", 12, "a sample stage")]
     [InlineData("process where a == 99999999999999999999", 19, "too large")]
     [InlineData("process where true | 5", 21, "pipe name")]
+    [InlineData("process where a == 1 AND b == 2", 21, "keywords are lowercase: write 'and'")]
     public void Syntax_errors_are_DR3001_at_the_offending_token(string query, int offset, string messagePart)
     {
         var error = Error(query);
