@@ -520,6 +520,11 @@ namespace Rules.Language.Eql
                 return comparison.Op == EqlCompareOp.Equal ? isNull : isNull?.Negate();
             }
 
+            if (IsConditionSyntax(left) || IsConditionSyntax(right))
+            {
+                return LowerConditionComparison(comparison);
+            }
+
             var leftValue = LowerValue(left);
             var rightValue = LowerValue(right);
             if (leftValue is null || rightValue is null)
@@ -579,6 +584,55 @@ namespace Rules.Language.Eql
                     var compare = new CompareExpr(leftValue, ToIr(op), rightValue, false);
                     return new Tri(compare, And(presence, Not(compare)));
             }
+        }
+
+        /// <summary>
+        /// A condition compared with a boolean constant or another condition: '(a > 1) == true' is 'a > 1',
+        /// '== false' its negation; two conditions are equal when both are true or both false (null otherwise).
+        /// </summary>
+        private Tri? LowerConditionComparison(EqlComparison comparison)
+        {
+            Tri? Side(EqlExpr side)
+            {
+                if (IsConditionSyntax(side) || side is EqlLiteral { Kind: EqlLiteralKind.Boolean })
+                {
+                    return LowerBool(side);
+                }
+
+                var value = LowerValue(side);
+                if (value is null)
+                {
+                    return null;
+                }
+
+                if (value.Type != IrType.Boolean)
+                {
+                    Report(DiagnosticIds.TypeMismatch, side.Span, $"Cannot compare a condition with '{Text(side.Span)}' of type [{Describe(value.Type)}]: a condition is a boolean.");
+                    return null;
+                }
+
+                return BooleanValueCondition(value);
+            }
+
+            if (comparison.Op != EqlCompareOp.Equal && comparison.Op != EqlCompareOp.NotEqual)
+            {
+                Report(DiagnosticIds.TypeMismatch, comparison.OperatorSpan, "Conditions (booleans) can only be compared with '==' or '!='.");
+                return null;
+            }
+
+            var left = Side(comparison.Left);
+            var right = Side(comparison.Right);
+            if (left is null || right is null)
+            {
+                return null;
+            }
+
+            var l = left.Value;
+            var r = right.Value;
+            var equal = new Tri(
+                Or(And(l.WhenTrue, r.WhenTrue), And(l.WhenFalse, r.WhenFalse)),
+                Or(And(l.WhenTrue, r.WhenFalse), And(l.WhenFalse, r.WhenTrue)));
+            return comparison.Op == EqlCompareOp.Equal ? equal : equal.Negate();
         }
 
         /// <summary>

@@ -205,6 +205,17 @@ public class EqlCompilerTests
     }
 
     [Fact]
+    public void A_condition_compared_with_a_boolean_is_the_condition_or_its_negation()
+    {
+        var greater = new CompareExpr(F("process.pid"), CompareOp.Greater, LiteralExpr.Int(1), false);
+        Assert.Equal(greater, Condition("any where (process.pid > 1) == true"));
+        Assert.Equal(greater, Condition("any where (process.pid > 1) != false"));
+        Assert.Equal(new AndExpr(new BoolExpr[] { Exists("process.pid"), new NotExpr(greater) }), Condition("any where (process.pid > 1) == false"));
+        Error("any where (process.pid > 1) == \"x\"", "DR6002");
+        Error("any where (process.pid > 1) < true", "DR6002");
+    }
+
+    [Fact]
     public void Unknown_optional_field_is_null()
     {
         Assert.Equal(new ConstantExpr(true), Condition("any where ?nowhere.field == null"));
