@@ -72,6 +72,10 @@ public class EqlFunctionsTests
     [InlineData("::ffff:10.1.2.3", true, "10.0.0.0/8")]
     [InlineData("0.0.0.0", true, "0.0.0.0/0")]
     [InlineData("not-an-ip", false, "0.0.0.0/0")]
+    [InlineData("10.0.0", false, "0.0.0.0/0")]
+    [InlineData("10.0.0.256", false, "0.0.0.0/0")]
+    [InlineData("255.255.255.255", true, "255.255.255.254/31")]
+    [InlineData("2001:db8::1", true, "2001:db8::/32", "10.0.0.0/8")]
     public void CidrMatch(string address, bool expected, params string[] blocks) =>
         Assert.Equal(expected, EqlFunctions.CidrMatch(address, blocks));
 
