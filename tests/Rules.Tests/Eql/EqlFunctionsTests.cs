@@ -177,6 +177,32 @@ public class EqlFunctionsTests
     }
 
     [Fact]
+    public void Predicates_and_positions_do_not_allocate()
+    {
+        const string text = "C:\\Windows\\System32\\cmd.exe";
+        const string address = "192.168.152.12";
+        // Warm up (JIT, static data) before measuring; results are checked outside the measured region.
+        var results = new long[7];
+        Measure(results);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Measure(results);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(new long[] { 1, 1, 1, 11, 27, 1, 7 }, results);
+        Assert.Equal(0, allocated);
+
+        static void Measure(long[] r)
+        {
+            r[0] = EqlFunctions.StartsWithInsensitive(text, "c:\\windows") == true ? 1 : 0;
+            r[1] = EqlFunctions.EndsWith(text, ".exe") == true ? 1 : 0;
+            r[2] = EqlFunctions.StringContainsInsensitive(text, "SYSTEM32") == true ? 1 : 0;
+            r[3] = EqlFunctions.IndexOf(text, "System32") ?? -1;
+            r[4] = EqlFunctions.Length(text) ?? -1;
+            r[5] = EqlFunctions.CidrMatch(address, "10.0.0.0/8", "192.168.0.0/16") == true ? 1 : 0;
+            r[6] = EqlFunctions.Add(3L, 4L) ?? -1;
+        }
+    }
+
+    [Fact]
     public void Substring()
     {
         const string text = "start regsvr32.exe";
