@@ -414,9 +414,18 @@ namespace Rules.Language.Eql
             }
 
             var patterns = new List<string>();
+            var patternSpans = new List<SourceSpan>();
             var ok = true;
+            var hasNull = false;
             foreach (var pattern in match.Patterns)
             {
+                if (pattern.Kind == EqlLiteralKind.Null)
+                {
+                    // As in an 'in' list: a null pattern never matches, and makes "no match" null rather than false.
+                    hasNull = true;
+                    continue;
+                }
+
                 if (pattern.Kind != EqlLiteralKind.String)
                 {
                     Report(DiagnosticIds.TypeMismatch, pattern.Span, $"'{operatorName}' needs string patterns, found {Text(pattern.Span)}. Quote it: \"{Text(pattern.Span)}\".");
@@ -425,11 +434,17 @@ namespace Rules.Language.Eql
                 }
 
                 patterns.Add(pattern.Text!);
+                patternSpans.Add(pattern.Span);
             }
 
             if (!ok)
             {
                 return null;
+            }
+
+            if (patterns.Count == 0)
+            {
+                return AlwaysNull;
             }
 
             BoolExpr matched;
@@ -441,7 +456,7 @@ namespace Rules.Language.Eql
                     var regex = LuceneRegex.Translate(patterns[i], out var error);
                     if (regex is null)
                     {
-                        Report(DiagnosticIds.EqlInvalidPattern, match.Patterns[i].Span, $"Invalid regular expression: {error}. EQL 'regex' uses Lucene regular expression syntax.");
+                        Report(DiagnosticIds.EqlInvalidPattern, patternSpans[i], $"Invalid regular expression: {error}. EQL 'regex' uses Lucene regular expression syntax.");
                         ok = false;
                         continue;
                     }
@@ -461,7 +476,7 @@ namespace Rules.Language.Eql
                 matched = WildcardMatch(value, patterns, match.CaseInsensitive);
             }
 
-            return new Tri(matched, And(Presence(value), Not(matched)));
+            return new Tri(matched, hasNull ? False : And(Presence(value), Not(matched)));
         }
 
         /// <summary>

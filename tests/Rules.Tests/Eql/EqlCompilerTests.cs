@@ -183,6 +183,15 @@ public class EqlCompilerTests
         Assert.Equal(new ConstantExpr(false), Condition("any where process.name not in (\"a\", null)"));
 
     [Fact]
+    public void Null_patterns_never_match()
+    {
+        Assert.Equal(new ConstantExpr(false), Condition("any where process.name : null"));
+        Assert.Equal(new ConstantExpr(false), Condition("any where not process.name : null"));
+        Assert.Equal(Match("process.name", StringMatchKind.Equals, true, "a"), Condition("any where process.name : (null, \"a\")"));
+        Assert.Equal(new ConstantExpr(false), Condition("any where not process.name : (null, \"a\")"));
+    }
+
+    [Fact]
     public void Equal_null_is_missing_and_not_equal_null_is_exists()
     {
         Assert.Equal(new NotExpr(Exists("process.name")), Condition("any where process.name == null"));
