@@ -473,7 +473,10 @@ namespace Rules.Language.Eql
             }
             else
             {
-                matched = WildcardMatch(value, patterns, match.CaseInsensitive);
+                // "*" matches every string: the match is "has a value" (f : "*" is Exists(f)).
+                matched = patterns.Any(p => p.Length > 0 && p.All(c => c == '*'))
+                    ? Presence(value)
+                    : WildcardMatch(value, patterns, match.CaseInsensitive);
             }
 
             return new Tri(matched, hasNull ? False : And(Presence(value), Not(matched)));

@@ -265,6 +265,12 @@ namespace Rules.Language.Eql
                 }
             }
 
+            // "x and not x" (e.g. the false side of 'f : "*"') never holds.
+            if (flat.Count <= 64 && flat.Any(o => o is NotExpr not && flat.Contains(not.Operand)))
+            {
+                return False;
+            }
+
             return flat.Count switch
             {
                 0 => True,

@@ -115,6 +115,14 @@ public class EqlCompilerTests
     }
 
     [Fact]
+    public void A_lone_star_is_exists()
+    {
+        Assert.Equal(Exists("process.name"), Condition("any where process.name : \"*\""));
+        // Present: false; missing: null. Never true.
+        Assert.Equal(new ConstantExpr(false), Condition("any where not process.name like (\"a\", \"**\")"));
+    }
+
+    [Fact]
     public void Like_is_case_sensitive_and_like_tilde_insensitive()
     {
         Assert.Equal(Match("process.name", StringMatchKind.Wildcard, false, "CMD?.exe"), Condition("any where process.name like \"CMD?.exe\""));
