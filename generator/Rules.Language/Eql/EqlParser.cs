@@ -37,6 +37,7 @@ namespace Rules.Language.Eql
         private readonly List<EqlToken> _tokens;
         private readonly string _text;
         private int _position;
+        private int _depth;
 
         private EqlParser(List<EqlToken> tokens, string text)
         {
@@ -363,7 +364,24 @@ namespace Rules.Language.Eql
 
         // ---------------------------------------------------------------- expressions
 
-        private EqlExpr ParseExpression() => ParseOr();
+        private const int MaxNesting = 200;
+
+        private EqlExpr ParseExpression()
+        {
+            Enter();
+            var expression = ParseOr();
+            _depth--;
+            return expression;
+        }
+
+        /// <summary>Bounds recursion so that a pathological query is a diagnostic, not a stack overflow.</summary>
+        private void Enter()
+        {
+            if (++_depth > MaxNesting)
+            {
+                throw Error(Current, $"The query nests too deeply (more than {MaxNesting} levels of parentheses, 'not', signs or calls). Simplify it.");
+            }
+        }
 
         private EqlExpr ParseOr()
         {
@@ -396,7 +414,9 @@ namespace Rules.Language.Eql
             if (Current.Kind == EqlTokenKind.Not)
             {
                 var not = Advance();
+                Enter();
                 var operand = ParseNot();
+                _depth--;
                 return new EqlNot(Span(not.Start, operand.Span.End), operand);
             }
 
@@ -478,7 +498,9 @@ namespace Rules.Language.Eql
             if (Current.Kind == EqlTokenKind.Minus || Current.Kind == EqlTokenKind.Plus)
             {
                 var sign = Advance();
+                Enter();
                 var operand = ParseUnary();
+                _depth--;
                 var span = Span(sign.Start, operand.Span.End);
                 if (sign.Kind == EqlTokenKind.Plus)
                 {
@@ -773,7 +795,13 @@ namespace Rules.Language.Eql
 
         private static SourceSpan Len(int start, int length) => new SourceSpan(start, length);
 
-        private SyntaxError Unexpected(string expected) => Error(Current, $"Expected {expected}, found {Describe(Current)}.");
+        private SyntaxError Unexpected(string expected)
+        {
+            var hint = Current.Kind == EqlTokenKind.Identifier && EqlLexer.IsKeyword(Current.Value.ToLowerInvariant())
+                ? $" EQL keywords are lowercase: write '{Current.Value.ToLowerInvariant()}'."
+                : string.Empty;
+            return Error(Current, $"Expected {expected}, found {Describe(Current)}.{hint}");
+        }
 
         private SyntaxError Error(EqlToken token, string message) =>
             new SyntaxError(token.Start, Math.Max(1, token.Kind == EqlTokenKind.EndOfInput ? 0 : token.Length), message);

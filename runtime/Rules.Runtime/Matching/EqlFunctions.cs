@@ -11,7 +11,8 @@ namespace Rules.Runtime.Matching
     /// <c>&lt;Name&gt;Insensitive</c> for the <c>name~</c> variant. Arguments and results are nullable: a null argument
     /// gives a null result, as in Elasticsearch. Errors Elasticsearch raises at search time (division by zero,
     /// overflow, an unparsable number) give null here, since a streaming matcher cannot fail a search.
-    /// No method allocates except those that build a new string (Between, Concat, String, Substring).
+    /// No method allocates except those that build a new string (Between, Concat, String, Substring) and CidrMatch
+    /// on IPv6 text (parsed with System.Net.IPAddress); IPv4 is parsed in place.
     /// docs/eql.md lists the signatures.
     /// </summary>
     public static class EqlFunctions
@@ -396,8 +397,18 @@ namespace Rules.Runtime.Matching
 
         private static bool TryParseAddress(ReadOnlySpan<char> text, Span<byte> destination, out bool isV4)
         {
+            // IPv4 (the common case) is parsed without allocating, as an IPv4-mapped IPv6 address.
+            if (TryParseIPv4(text, destination.Slice(12)))
+            {
+                destination.Slice(0, 10).Clear();
+                destination[10] = 0xFF;
+                destination[11] = 0xFF;
+                isV4 = true;
+                return true;
+            }
+
             isV4 = false;
-            if (!IPAddress.TryParse(text, out var parsed))
+            if (text.IndexOf(':') < 0 || !IPAddress.TryParse(text, out var parsed))
             {
                 return false;
             }
@@ -409,6 +420,43 @@ namespace Rules.Runtime.Matching
             }
 
             return parsed.TryWriteBytes(destination, out var written) && written == 16;
+        }
+
+        /// <summary>A strict dotted quad: four decimal parts of 1 to 3 digits, each at most 255.</summary>
+        private static bool TryParseIPv4(ReadOnlySpan<char> text, Span<byte> destination)
+        {
+            var part = 0;
+            var value = 0;
+            var digits = 0;
+            foreach (var c in text)
+            {
+                if (c >= '0' && c <= '9')
+                {
+                    value = (value * 10) + (c - '0');
+                    if (++digits > 3 || value > 255)
+                    {
+                        return false;
+                    }
+                }
+                else if (c == '.' && digits > 0 && part < 3)
+                {
+                    destination[part++] = (byte)value;
+                    value = 0;
+                    digits = 0;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            if (part != 3 || digits == 0)
+            {
+                return false;
+            }
+
+            destination[3] = (byte)value;
+            return true;
         }
 
         private static bool PrefixEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, int bits)

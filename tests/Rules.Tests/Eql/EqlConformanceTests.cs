@@ -31,11 +31,12 @@ public class EqlConformanceTests
 
     public EqlConformanceTests(ITestOutputHelper output) => _output = output;
 
-    private static string Suite => Path.Combine(TestPaths.Conformance, "elasticsearch-eql");
+    internal static string Suite => Path.Combine(TestPaths.Conformance, "elasticsearch-eql");
 
-    public static IEnumerable<(string File, string Query)> Queries(string file)
+    public static IEnumerable<(string File, string Query)> Queries(string file) => QueriesInText(file, File.ReadAllText(Path.Combine(Suite, file)));
+
+    public static IEnumerable<(string File, string Query)> QueriesInText(string file, string text)
     {
-        var text = File.ReadAllText(Path.Combine(Suite, file));
         // Drop commented-out lines ("#query = ..."): only live queries count.
         text = string.Join("\n", text.Split('\n').Where(line => !line.TrimStart().StartsWith('#')));
         foreach (Match match in QueryValue.Matches(text))
@@ -114,11 +115,16 @@ public class EqlConformanceTests
     }
 
     /// <summary>All fields of the suite's mapping files (first definition wins), aliases resolved.</summary>
-    internal static FieldCatalog MappingCatalog()
+    internal static FieldCatalog MappingCatalog() => MappingCatalog(
+        Directory.EnumerateFiles(Path.Combine(Suite, "data"), "*.mapping").OrderBy(p => p, StringComparer.Ordinal),
+        Directory.EnumerateFiles(Path.Combine(Suite, "data"), "*.data").Append(Path.Combine(Suite, "test_data.json")).OrderBy(p => p, StringComparer.Ordinal));
+
+    /// <summary>The fields of the given mappings, plus those the given data leaves to dynamic mapping.</summary>
+    internal static FieldCatalog MappingCatalog(IEnumerable<string> mappingFiles, IEnumerable<string> dataFiles)
     {
         var fields = new Dictionary<string, FieldDefinition>(StringComparer.Ordinal);
         var aliases = new List<(string Path, string Target)>();
-        foreach (var path in Directory.EnumerateFiles(Path.Combine(Suite, "data"), "*.mapping").OrderBy(p => p, StringComparer.Ordinal))
+        foreach (var path in mappingFiles)
         {
             var json = string.Join("\n", File.ReadAllLines(path).Where(line => !line.TrimStart().StartsWith('#')));
             using var document = JsonDocument.Parse(json);
@@ -131,8 +137,7 @@ public class EqlConformanceTests
 
         // Fields the mappings leave to dynamic mapping: typed from the suite's data as Elasticsearch would
         // (string: keyword, integer: long, decimal: double, true/false: boolean).
-        var dataFiles = Directory.EnumerateFiles(Path.Combine(Suite, "data"), "*.data").Append(Path.Combine(Suite, "test_data.json"));
-        foreach (var path in dataFiles.OrderBy(p => p, StringComparer.Ordinal))
+        foreach (var path in dataFiles)
         {
             var json = string.Join("\n", File.ReadAllLines(path).Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal)));
             using var document = JsonDocument.Parse(json);
