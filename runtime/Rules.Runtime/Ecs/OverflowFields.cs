@@ -49,16 +49,30 @@ public sealed class OverflowFields
             return true;
         }
 
+        // Unregistered values (beyond the registration cap) are raw JSON text, one entry per value.
+        List<object?>? several = null;
         foreach (var pair in _unregistered)
         {
             if (pair.Key == path)
             {
-                value = pair.Value;
-                return true;
+                if (value is null)
+                {
+                    value = pair.Value;
+                }
+                else
+                {
+                    several ??= new List<object?> { value };
+                    several.Add(pair.Value);
+                }
             }
         }
 
-        return false;
+        if (several is not null)
+        {
+            value = several.ToArray();
+        }
+
+        return value is not null;
     }
 
     public void Set(string path, string value) => Set(path, OverflowKind.String, isArray: false).AddString(value);

@@ -296,6 +296,18 @@ public class EventReaderTests
     }
 
     [Fact]
+    public void Beyond_the_registration_cap_unknown_fields_are_kept_raw_per_event()
+    {
+        var path = "test.cap.f" + Guid.NewGuid().ToString("N");
+        var json = "{\"" + path + "\":[1,\"two\"],\"message\":\"m\"}\n";
+        var events = ReadAll(json, out var statistics, options: new EventReaderOptions { MaxRegisteredFields = 0 });
+        Assert.False(OverflowFieldRegistry.TryGet(path, out _));
+        Assert.Equal(2, statistics.UnregisteredFields);
+        var dot = path.IndexOf('.', 5);
+        Assert.Equal("{\"message\":\"m\",\"test\":{\"cap\":{\"" + path.Substring(dot + 1) + "\":[1,\"two\"]}}}", Assert.Single(events));
+    }
+
+    [Fact]
     public void Empty_input_yields_nothing()
     {
         Assert.Empty(ReadAll("", out var statistics));
