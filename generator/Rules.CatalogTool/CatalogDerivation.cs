@@ -8,7 +8,7 @@ using Rules.Language.Schema;
 namespace Rules.CatalogTool;
 
 /// <summary>The derived outputs, as text, so that a test can compare them with the committed files byte for byte.</summary>
-internal sealed record DerivedFiles(string FieldsTsv, string EcsEventSource, CatalogStatistics Statistics);
+internal sealed record DerivedFiles(string FieldsTsv, string EcsEventSource, CatalogStatistics Statistics, IReadOnlyList<SchemaField> Fields);
 
 internal sealed record CatalogStatistics(
     int EcsFields,
@@ -95,7 +95,7 @@ internal static class CatalogDerivation
             shadowed,
             bySource,
             skipped.Reasons);
-        return new DerivedFiles(tsv, record, statistics);
+        return new DerivedFiles(tsv, record, statistics, ordered);
     }
 
     /// <summary>

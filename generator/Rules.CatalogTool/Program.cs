@@ -5,8 +5,9 @@ using System.Text;
 namespace Rules.CatalogTool;
 
 /// <summary>
-/// dotnet run --project generator/Rules.CatalogTool -- --schemas ../shared/schemas --out . [--check]
-/// Writes the field catalog and the ECS record under the repository root given by --out; --check only compares.
+/// dotnet run --project generator/Rules.CatalogTool -- --schemas ../shared/schemas --out . [--check] [--coverage DIR]
+/// Writes the field catalog and the ECS record under the repository root given by --out; --check only compares;
+/// --coverage measures which field names the rules under DIR use that the catalog lacks.
 /// </summary>
 internal static class Program
 {
@@ -14,6 +15,7 @@ internal static class Program
     {
         string? schemas = null;
         string? output = null;
+        string? corpus = null;
         var check = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -24,6 +26,9 @@ internal static class Program
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
+                    break;
+                case "--coverage" when i + 1 < args.Length:
+                    corpus = args[++i];
                     break;
                 case "--check":
                     check = true;
@@ -80,13 +85,18 @@ internal static class Program
             Console.WriteLine($"  skipped {pair.Value}: {pair.Key}");
         }
 
+        if (corpus is not null)
+        {
+            CoverageReport.Measure(corpus, derived.Fields).Print(Console.Out);
+        }
+
         return different == 0 ? 0 : 1;
     }
 
     private static int Usage(string problem)
     {
         Console.Error.WriteLine("Rules.CatalogTool: " + problem);
-        Console.Error.WriteLine("usage: dotnet run --project generator/Rules.CatalogTool -- --schemas <../shared/schemas> --out <repository root> [--check]");
+        Console.Error.WriteLine("usage: dotnet run --project generator/Rules.CatalogTool -- --schemas <../shared/schemas> --out <repository root> [--check] [--coverage <corpus>]");
         return 2;
     }
 }

@@ -226,8 +226,10 @@ internal static class RecordSourceWriter
         builder.Append("    public static readonly EcsField[] All =\n    [\n");
         foreach (var leaf in leaves)
         {
+            // object and flattened values have queryable sub-fields (labels.env); geo_point, nested, binary do not.
+            var hasSubfields = leaf.Field.Type is "object" or "flattened";
             builder.Append("        new(\"").Append(leaf.Field.Path).Append("\", OverflowKind.").Append(leaf.Kind).Append(", ")
-                .Append(leaf.Field.IsArray ? "true" : "false").Append("),\n");
+                .Append(leaf.Field.IsArray ? "true" : "false").Append(hasSubfields ? ", HasSubfields: true" : "").Append("),\n");
         }
 
         builder.Append("    ];\n");

@@ -62,7 +62,8 @@ public sealed partial class EcsEvent
 
     public void Set(string path, long value)
     {
-        if (!(EcsFieldTable.TryGetId(path, out var id) && (EcsFieldTable.SetLong(this, id, value) || EcsFieldTable.SetDouble(this, id, value))))
+        if (!(EcsFieldTable.TryGetId(path, out var id) && (EcsFieldTable.SetLong(this, id, value) || EcsFieldTable.SetLongs(this, id, [value])
+            || EcsFieldTable.SetDouble(this, id, value) || EcsFieldTable.SetDoubles(this, id, [value]))))
         {
             Overflow.Set(path, value);
         }
@@ -78,7 +79,7 @@ public sealed partial class EcsEvent
 
     public void Set(string path, double value)
     {
-        if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetDouble(this, id, value)))
+        if (!(EcsFieldTable.TryGetId(path, out var id) && (EcsFieldTable.SetDouble(this, id, value) || EcsFieldTable.SetDoubles(this, id, [value]))))
         {
             Overflow.Set(path, value);
         }
@@ -94,7 +95,7 @@ public sealed partial class EcsEvent
 
     public void Set(string path, bool value)
     {
-        if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetBoolean(this, id, value)))
+        if (!(EcsFieldTable.TryGetId(path, out var id) && (EcsFieldTable.SetBoolean(this, id, value) || EcsFieldTable.SetBooleans(this, id, [value]))))
         {
             Overflow.Set(path, value);
         }
@@ -110,7 +111,7 @@ public sealed partial class EcsEvent
 
     public void Set(string path, DateTimeOffset value)
     {
-        if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetDate(this, id, value)))
+        if (!(EcsFieldTable.TryGetId(path, out var id) && (EcsFieldTable.SetDate(this, id, value) || EcsFieldTable.SetDates(this, id, [value]))))
         {
             Overflow.Set(path, value);
         }
@@ -124,10 +125,11 @@ public sealed partial class EcsEvent
         }
     }
 
-    /// <summary>A string for an ECS field: stored as is for string kinds, converted as Elasticsearch would otherwise.</summary>
+    /// <summary>A string for an ECS field: stored as is for string kinds (a one-element array for array fields), converted
+    /// as Elasticsearch would for the other kinds.</summary>
     private bool SetEcsString(int id, string value)
     {
-        if (EcsFieldTable.SetString(this, id, value))
+        if (EcsFieldTable.SetString(this, id, value) || EcsFieldTable.SetStrings(this, id, [value]))
         {
             return true;
         }

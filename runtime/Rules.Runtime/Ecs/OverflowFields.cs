@@ -49,16 +49,30 @@ public sealed class OverflowFields
             return true;
         }
 
+        // Unregistered values (beyond the registration cap) are raw JSON text, one entry per value.
+        List<object?>? several = null;
         foreach (var pair in _unregistered)
         {
             if (pair.Key == path)
             {
-                value = pair.Value;
-                return true;
+                if (value is null)
+                {
+                    value = pair.Value;
+                }
+                else
+                {
+                    several ??= new List<object?> { value };
+                    several.Add(pair.Value);
+                }
             }
         }
 
-        return false;
+        if (several is not null)
+        {
+            value = several.ToArray();
+        }
+
+        return value is not null;
     }
 
     public void Set(string path, string value) => Set(path, OverflowKind.String, isArray: false).AddString(value);
@@ -176,6 +190,20 @@ internal sealed class OverflowValues(OverflowFields owner)
     /// <summary>The document gave an array (written back as one even with a single value).</summary>
     public bool IsArray { get; set; }
 
+    /// <summary>
+    /// Every value came from inside an object that is also kept whole as raw JSON (labels.env inside labels): readable
+    /// like any field, left out by the writer. Cleared as soon as one value arrives from elsewhere.
+    /// </summary>
+    public bool Derived { get; private set; }
+
+    private bool _sourceNoted;
+
+    public void NoteSource(bool derived)
+    {
+        Derived = _sourceNoted ? Derived && derived : derived;
+        _sourceNoted = true;
+    }
+
     public ReadOnlySpan<string> RawValues => _raw.AsSpan(0, RawCount);
 
     public void Begin(OverflowKind kind)
@@ -190,6 +218,8 @@ internal sealed class OverflowValues(OverflowFields owner)
         Count = 0;
         RawCount = 0;
         IsArray = false;
+        Derived = false;
+        _sourceNoted = false;
         _conversionsValid = false;
     }
 
@@ -199,6 +229,8 @@ internal sealed class OverflowValues(OverflowFields owner)
         Count = 0;
         RawCount = 0;
         IsArray = false;
+        Derived = false;
+        _sourceNoted = false;
         _conversionsValid = false;
         // Drop references so large strings do not outlive their event; the arrays are kept.
         Array.Clear(_strings);

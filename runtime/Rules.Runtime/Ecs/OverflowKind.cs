@@ -17,5 +17,8 @@ public enum OverflowKind
     Other,
 }
 
-/// <summary>One ECS leaf field of <see cref="EcsEvent"/>: its dotted path, value kind and whether it holds an array.</summary>
-internal readonly record struct EcsField(string Path, OverflowKind Kind, bool IsArray);
+/// <summary>
+/// One ECS leaf field of <see cref="EcsEvent"/>: its dotted path, value kind, whether it holds an array, and whether
+/// its value is an object whose keys are themselves queryable fields (ECS types object and flattened, e.g. labels.env).
+/// </summary>
+internal readonly record struct EcsField(string Path, OverflowKind Kind, bool IsArray, bool HasSubfields = false);

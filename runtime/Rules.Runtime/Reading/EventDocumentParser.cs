@@ -108,7 +108,7 @@ internal sealed class EventDocumentParser
                 return ParseOutcome.Bad;
             }
 
-            ReadObject(ref reader, line, 0, inArray: false);
+            ReadObject(ref reader, line, 0, inArray: false, derived: false);
             while (reader.Read())
             {
                 // Throws on any content after the object.
@@ -174,13 +174,15 @@ internal sealed class EventDocumentParser
         _touched.Clear();
     }
 
-    private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray)
+    /// <param name="derived">True while re-reading the inside of an object kept whole as raw JSON (labels): the leaves
+    /// are indexed for queries such as labels.env but the writer leaves them out, since the raw object holds them.</param>
+    private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray, bool derived)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var keyEnd = AppendKey(ref reader, pathLength);
             reader.Read();
-            ReadValue(ref reader, line, keyEnd, inArray);
+            ReadValue(ref reader, line, keyEnd, inArray, derived);
         }
     }
 
@@ -201,20 +203,25 @@ internal sealed class EventDocumentParser
         return position + reader.CopyString(_path.AsSpan(position));
     }
 
-    private void ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray)
+    private void ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray, bool derived)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
                 CheckDepth(ref reader);
-                if (HoldsRawJson(_path.AsSpan(0, pathLength)))
+                if (HoldsRawJson(_path.AsSpan(0, pathLength), out var hasSubfields))
                 {
+                    var objectStart = reader; // a copy positioned at '{', to read the inside a second time
                     var raw = CaptureRaw(ref reader, line);
-                    AddRawValue(pathLength, raw, inArray);
+                    AddRawValue(pathLength, raw, inArray, derived);
+                    if (hasSubfields)
+                    {
+                        ReadObject(ref objectStart, line, pathLength, inArray, derived: true);
+                    }
                 }
                 else
                 {
-                    ReadObject(ref reader, line, pathLength, inArray);
+                    ReadObject(ref reader, line, pathLength, inArray, derived);
                 }
 
                 break;
@@ -224,12 +231,12 @@ internal sealed class EventDocumentParser
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     elements++;
-                    ReadValue(ref reader, line, pathLength, inArray: true);
+                    ReadValue(ref reader, line, pathLength, inArray: true, derived);
                 }
 
                 if (elements == 0)
                 {
-                    AddEmptyArray(pathLength);
+                    AddEmptyArray(pathLength, derived);
                 }
 
                 break;
@@ -237,7 +244,7 @@ internal sealed class EventDocumentParser
                 // Elasticsearch indexes null as "no value" (unless a mapping sets null_value, which ECS does not).
                 break;
             default:
-                AddScalar(ref reader, line, pathLength, inArray);
+                AddScalar(ref reader, line, pathLength, inArray, derived);
                 break;
         }
     }
@@ -250,11 +257,22 @@ internal sealed class EventDocumentParser
         }
     }
 
-    /// <summary>ECS fields of kind Other (labels, flattened, geo_point ...) and overflow fields declared Other keep objects as JSON text.</summary>
-    private static bool HoldsRawJson(ReadOnlySpan<char> path) =>
-        EcsFieldTable.TryGetId(path, out var id)
-            ? EcsFieldTable.All[id].Kind == OverflowKind.Other
-            : OverflowFieldRegistry.TryGet(path, out var field) && OverflowFieldRegistry.StorageKind(field.Slot) == OverflowKind.Other;
+    /// <summary>
+    /// ECS fields of kind Other (labels, flattened, geo_point ...) and overflow fields declared Other keep objects as
+    /// JSON text. Those of ECS type object or flattened, and declared overflow ones, also have queryable sub-fields.
+    /// </summary>
+    private static bool HoldsRawJson(ReadOnlySpan<char> path, out bool hasSubfields)
+    {
+        if (EcsFieldTable.TryGetId(path, out var id))
+        {
+            var field = EcsFieldTable.All[id];
+            hasSubfields = field.HasSubfields;
+            return field.Kind == OverflowKind.Other;
+        }
+
+        hasSubfields = true;
+        return OverflowFieldRegistry.TryGet(path, out var overflowField) && OverflowFieldRegistry.StorageKind(overflowField.Slot) == OverflowKind.Other;
+    }
 
     private string CaptureRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
     {
@@ -323,7 +341,7 @@ internal sealed class EventDocumentParser
         return pending;
     }
 
-    private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray)
+    private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray, bool derived)
     {
         var target = Resolve(pathLength, InferKind(ref reader), out var id, out var field);
         switch (target)
@@ -348,6 +366,7 @@ internal sealed class EventDocumentParser
             case Target.Overflow:
             {
                 var values = _event.Overflow.ForWriting(field.Slot);
+                values.NoteSource(derived);
                 values.IsArray |= inArray;
                 var converted = Convert(ref reader, line, values.StoredKind);
                 Store(values, converted);
@@ -361,7 +380,7 @@ internal sealed class EventDocumentParser
         }
     }
 
-    private void AddRawValue(int pathLength, string raw, bool inArray)
+    private void AddRawValue(int pathLength, string raw, bool inArray, bool derived)
     {
         var converted = new Converted { Kind = OverflowKind.Other, IsRaw = true, Text = raw };
         switch (Resolve(pathLength, OverflowKind.Other, out var id, out var field))
@@ -373,6 +392,7 @@ internal sealed class EventDocumentParser
                 break;
             case Target.Overflow:
                 var values = _event.Overflow.ForWriting(field.Slot);
+                values.NoteSource(derived);
                 values.IsArray |= inArray;
                 Store(values, converted);
                 break;
@@ -383,7 +403,7 @@ internal sealed class EventDocumentParser
         }
     }
 
-    private void AddEmptyArray(int pathLength)
+    private void AddEmptyArray(int pathLength, bool derived)
     {
         switch (Resolve(pathLength, OverflowKind.String, out var id, out var field))
         {
@@ -391,7 +411,9 @@ internal sealed class EventDocumentParser
                 Pending(id).SawArray = true;
                 break;
             case Target.Overflow:
-                _event.Overflow.ForWriting(field.Slot).IsArray = true;
+                var values = _event.Overflow.ForWriting(field.Slot);
+                values.NoteSource(derived);
+                values.IsArray = true;
                 break;
             default:
                 _event.Overflow.AddUnregistered(_path.AsSpan(0, pathLength).ToString(), "[]");

@@ -87,7 +87,7 @@ public sealed class EventWriter : IDisposable
         foreach (var slot in e.Overflow.UsedSlots)
         {
             var values = e.Overflow.Values(slot);
-            if (values is not null && (values.Count > 0 || values.RawCount > 0 || values.IsArray))
+            if (values is not null && !values.Derived && (values.Count > 0 || values.RawCount > 0 || values.IsArray))
             {
                 var path = OverflowFieldRegistry.PathOf(slot);
                 overflowPaths.Add(path);

@@ -9,9 +9,7 @@ namespace Rules.Tests.Catalog;
 /// <summary>The committed catalog and record are exactly what the tool derives from ../shared/schemas.</summary>
 public class CatalogDerivationTests
 {
-    private static readonly Lazy<DerivedFiles> Derived = new(() => CatalogDerivation.Derive(
-        TestPaths.Schemas,
-        Path.Combine(TestPaths.RepoRoot, CatalogDerivation.SupplementalRelativePath)));
+    private static readonly Lazy<DerivedFiles> Derived = new(() => DerivedCatalog.Value);
 
     [Fact]
     public void Committed_fields_tsv_is_byte_identical_to_a_fresh_derivation()

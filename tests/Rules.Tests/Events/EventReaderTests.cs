@@ -139,6 +139,21 @@ public class EventReaderTests
     }
 
     [Fact]
+    public void Sub_fields_of_object_valued_ecs_fields_are_queryable_in_either_form()
+    {
+        var nested = ReadOne("""{"labels":{"env":"prod","team":{"name":"sec"}},"source":{"geo":{"location":{"lat":1.5,"lon":2.5}}}}""");
+        Assert.Equal("prod", nested["labels.env"]);
+        Assert.Equal("sec", nested["labels.team.name"]);
+        Assert.Null(nested["source.geo.location.lat"]); // geo_point has no sub-fields
+        Assert.Equal("""{"labels":{"env":"prod","team":{"name":"sec"}},"source":{"geo":{"location":{"lat":1.5,"lon":2.5}}}}""", EventWriter.ToJson(nested));
+
+        var dotted = ReadOne("""{"labels.env":"prod"}""");
+        Assert.Null(dotted.Labels);
+        Assert.Equal("prod", dotted["labels.env"]);
+        Assert.Equal("""{"labels":{"env":"prod"}}""", EventWriter.ToJson(dotted));
+    }
+
+    [Fact]
     public void Arrays_of_objects_are_flattened_into_their_leaves()
     {
         var e = ReadOne("""{"dns":{"answers":[{"name":"a.com","ttl":60},{"name":"b.com","ttl":30}]},"custom":[{"k":"x"},{"k":"y"}]}""");
@@ -278,6 +293,18 @@ public class EventReaderTests
 
         using var plainPipe = new EventReader(new NonSeekableStream(Encoding.UTF8.GetBytes(ndjson)));
         Assert.Equal(new[] { "zipped", "twice" }, plainPipe.ReadEvents().Select(e => e.Message).ToList());
+    }
+
+    [Fact]
+    public void Beyond_the_registration_cap_unknown_fields_are_kept_raw_per_event()
+    {
+        var path = "test.cap.f" + Guid.NewGuid().ToString("N");
+        var json = "{\"" + path + "\":[1,\"two\"],\"message\":\"m\"}\n";
+        var events = ReadAll(json, out var statistics, options: new EventReaderOptions { MaxRegisteredFields = 0 });
+        Assert.False(OverflowFieldRegistry.TryGet(path, out _));
+        Assert.Equal(2, statistics.UnregisteredFields);
+        var dot = path.IndexOf('.', 5);
+        Assert.Equal("{\"message\":\"m\",\"test\":{\"cap\":{\"" + path.Substring(dot + 1) + "\":[1,\"two\"]}}}", Assert.Single(events));
     }
 
     [Fact]
