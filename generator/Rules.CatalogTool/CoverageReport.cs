@@ -26,7 +26,7 @@ internal sealed record CoverageReport(
             if (pair.Key.IndexOf('*') >= 0 || pair.Key.IndexOf('?') >= 0)
             {
                 // A KQL field wildcard: covered when it expands to at least one catalog field.
-                var matches = catalog.Count(f => WildcardPattern.IsMatch(pair.Key, f.Path, ignoreCase: false));
+                var matches = catalog.Count(f => Glob.IsMatch(pair.Key, f.Path, ignoreCase: false));
                 patterns.Add(pair.Key, matches);
                 if (matches == 0)
                 {

@@ -40,7 +40,7 @@ namespace Rules.Language.Schema
         {
             foreach (var field in _fields.Values.OrderBy(f => f.Path, StringComparer.Ordinal))
             {
-                if (WildcardPattern.IsMatch(pattern, field.Path, ignoreCase: false))
+                if (Glob.IsMatch(pattern, field.Path, ignoreCase: false))
                 {
                     yield return field;
                 }
@@ -88,7 +88,7 @@ namespace Rules.Language.Schema
     }
 
     /// <summary>Glob matching with <c>*</c> (any run) and <c>?</c> (one character), linear time, no regex.</summary>
-    public static class WildcardPattern
+    public static class Glob
     {
         public static bool IsMatch(string pattern, string value, bool ignoreCase)
         {

@@ -47,7 +47,7 @@ internal sealed class IrEvaluator
             case StringMatchKind.StartsWith: return value.StartsWith(pattern, comparison);
             case StringMatchKind.EndsWith: return value.EndsWith(pattern, comparison);
             case StringMatchKind.Contains: return value.Contains(pattern, comparison);
-            case StringMatchKind.Wildcard: return WildcardPattern.IsMatch(pattern, value, match.CaseInsensitive);
+            case StringMatchKind.Wildcard: return Glob.IsMatch(pattern, value, match.CaseInsensitive);
             default:
                 var key = (match.CaseInsensitive ? "i:" : "s:") + pattern;
                 if (!_regexes.TryGetValue(key, out var regex))

@@ -2,7 +2,7 @@ using Rules.Language.Schema;
 
 namespace Rules.Tests;
 
-public class WildcardPatternTests
+public class GlobTests
 {
     [Theory]
     [InlineData("C:\\Users\\*.dll", "C:\\Users\\bob\\evil.dll", false, true)]
@@ -13,5 +13,5 @@ public class WildcardPatternTests
     [InlineData("a?c", "abc", false, true)]
     [InlineData("*", "", false, true)]
     public void Matches_like_a_glob(string pattern, string value, bool ignoreCase, bool expected) =>
-        Assert.Equal(expected, WildcardPattern.IsMatch(pattern, value, ignoreCase));
+        Assert.Equal(expected, Glob.IsMatch(pattern, value, ignoreCase));
 }
