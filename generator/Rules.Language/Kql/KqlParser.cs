@@ -390,6 +390,12 @@ namespace Rules.Language.Kql
                 {
                     Spaces();
                     var list = ListOfValues(field!);
+                    if (list is KqlIs direct && ReferenceEquals(direct.Field, field))
+                    {
+                        // field:value spans both; values of a list keep their own spans.
+                        return direct with { Start = start, Length = direct.Value.Start + direct.Value.Length - start };
+                    }
+
                     if (list is not null)
                     {
                         return list;
