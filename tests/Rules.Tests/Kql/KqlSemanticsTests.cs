@@ -24,9 +24,10 @@ public class KqlSemanticsTests
         // Spaces stay inside the pattern: a keyword field gets a wildcard query, not query_string.
         Assert.Equal(Str("process.name", StringMatchKind.Wildcard, "a b*c*"), Compile("process.name:a b*c*"));
         // '?' is literal in KQL (Kibana escapes it), so the pattern becomes an anchored Lucene regex.
-        Assert.Equal(Str("process.name", StringMatchKind.Regex, "a\\?.*"), Compile("process.name:a?*"));
+        Assert.Equal(Str("process.name", StringMatchKind.StartsWith, "a?"), Compile("process.name:a?*"));
+        Assert.Equal(Str("process.name", StringMatchKind.Regex, "a\\?.*b.*"), Compile("process.name:a?*b*"));
         // An escaped star is literal.
-        Assert.Equal(Str("process.name", StringMatchKind.Regex, "a\\*b.*"), Compile("process.name:a\\*b*"));
+        Assert.Equal(Str("process.name", StringMatchKind.StartsWith, "a*b"), Compile("process.name:a\\*b*"));
     }
 
     [Fact]
