@@ -142,17 +142,14 @@ namespace Rules.Language.Kql
         }
 
         /// <summary>
-        /// A KQL wildcard value. On <c>keyword</c> fields Kibana sends a <c>wildcard</c> query (whole value, case
-        /// sensitive, <c>?</c> literal); on every other type a <c>query_string</c> query, which splits the pattern
-        /// into terms at whitespace (OR), normalises text-field patterns to lowercase and matches them per token.
+        /// A KQL wildcard value. The detection engine builds its query with no field list (get_query_filter.ts:
+        /// <c>fields: []</c>), so Kibana's is.ts sends a <c>query_string</c> query whatever the field type: the
+        /// pattern is split into terms at whitespace (OR; Kibana escapes <c>?</c> and the other reserved characters
+        /// but not whitespace), keyword-family terms match the whole value case-sensitively, text-field terms are
+        /// lowercased and match single tokens, a lone <c>*</c> term is an exists query.
         /// </summary>
         public static BoolExpr? KqlWildcard(BoundField field, GlobPattern pattern, Action<DiagnosticDescriptor, string> error)
         {
-            if (field.Type == FieldType.Keyword)
-            {
-                return pattern.ToStringMatch(new FieldExpr(field), caseInsensitive: false);
-            }
-
             var terms = pattern.SplitOnQueryStringWhitespace();
             var operands = new List<BoolExpr>();
             foreach (var term in terms)

@@ -21,8 +21,10 @@ public class KqlSemanticsTests
         Assert.Equal(Str("process.name", StringMatchKind.EndsWith, ".exe"), Compile("process.name:*.exe"));
         Assert.Equal(Str("process.name", StringMatchKind.Contains, "md.e"), Compile("process.name:*md.e*"));
         Assert.Equal(Str("process.name", StringMatchKind.Wildcard, "c*d.*e"), Compile("process.name:c*d.*e"));
-        // Spaces stay inside the pattern: a keyword field gets a wildcard query, not query_string.
-        Assert.Equal(Str("process.name", StringMatchKind.Wildcard, "a b*c*"), Compile("process.name:a b*c*"));
+        // The detection engine sends query_string for every type: terms split at whitespace, OR.
+        Assert.Equal(
+            Or(Str("process.name", StringMatchKind.Equals, "a"), Str("process.name", StringMatchKind.Wildcard, "b*c*")),
+            Compile("process.name:a b*c*"));
         // '?' is literal in KQL (Kibana escapes it), so the pattern becomes an anchored Lucene regex.
         Assert.Equal(Str("process.name", StringMatchKind.StartsWith, "a?"), Compile("process.name:a?*"));
         Assert.Equal(Str("process.name", StringMatchKind.Regex, "a\\?.*b.*"), Compile("process.name:a?*b*"));
@@ -172,10 +174,38 @@ public class KqlSemanticsTests
         Assert.Equal(Cmp("process.name", CompareOp.Less, LiteralExpr.String("m")), Compile("process.name < m"));
 
     [Fact]
-    public void Kql_field_wildcard_expands_over_catalog() =>
+    public void Kql_range_on_text_ip_boolean_version_is_unsupported()
+    {
+        CompileError("message > m", "DR7002");
+        CompileError("source.ip > 10.0.0.1", "DR7002");
+        CompileError("dll.code_signature.trusted > false", "DR7002");
+        CompileError("package.version > 1.2.3", "DR7002");
+    }
+
+    [Fact]
+    public void Kql_field_wildcard_expands_over_catalog()
+    {
         Assert.Equal(
-            Or(Str("process.name", StringMatchKind.Equals, "x"), Str("process.parent.name", StringMatchKind.Equals, "x")),
-            Compile("process.*me:x"));
+            Or(Str("process.name", StringMatchKind.StartsWith, "x"), Str("process.parent.name", StringMatchKind.StartsWith, "x")),
+            Compile("process.*me:x*"));
+        Assert.Equal(
+            Or(new ExistsExpr(Bound("process.name")), new ExistsExpr(Bound("process.parent.name"))),
+            Compile("process.*me:*"));
+    }
+
+    [Fact]
+    public void Kql_field_wildcard_with_exact_value_never_matches()
+    {
+        foreach (var query in new[] { "process.*me:x", "process.*me:\"x\"", "process.*me > 1" })
+        {
+            var (condition, diagnostics) = Rules.Language.Kql.KqlCompiler.Compile(Rules.Language.Binding.QuerySource.ForText(query), Catalog);
+            Assert.Equal(new ConstantExpr(false), condition);
+            var warning = Assert.Single(diagnostics);
+            Assert.Equal("DR4002", warning.Id);
+            Assert.False(warning.IsError);
+            Assert.Equal((0, 11), (warning.Location.Start.Character, warning.Location.End.Character));
+        }
+    }
 
     [Fact]
     public void Kql_not_matches_missing_field() =>
