@@ -30,7 +30,7 @@ public class JsonParserTests
     [InlineData("{\"a\":01}", 6)]
     [InlineData("[1,]", 3)]
     [InlineData("\"abc", 4)]
-    [InlineData("\"a\\x\"", 1)]
+    [InlineData("\"a\\x\"", 2)]
     [InlineData("{} x", 3)]
     [InlineData("tru", 0)]
     public void Reports_the_offset_of_the_first_error(string text, int offset)
