@@ -154,6 +154,14 @@ namespace Rules.Language.Kql
             var operands = new List<BoolExpr>();
             foreach (var term in terms)
             {
+                var literal = term.HasWildcards ? null : term.LiteralText;
+                if (literal == "AND" || literal == "OR" || literal == "NOT" || literal == "&&" || literal == "||" || literal == "!")
+                {
+                    // An escaped keyword (\OR) reaches query_string unescaped and becomes one of its operators.
+                    error(DiagnosticIds.UnsupportedFeature, $"The wildcard value contains '{literal}', which Elasticsearch's query_string reads as an operator; this compiler does not model that. Quote the value or split it into separate KQL terms.");
+                    return null;
+                }
+
                 BoolExpr? lowered;
                 if (term.IsLoneAnyRun)
                 {
@@ -319,6 +327,9 @@ namespace Rules.Language.Kql
             "yyyy-MM-dd'T'HH:mm:ss.FFF",
         };
 
+        private static readonly System.Text.RegularExpressions.Regex SubMillisecond =
+            new System.Text.RegularExpressions.Regex(@"T\d\d:\d\d:\d\d\.\d{4,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
         /// <summary>
         /// A date query value: epoch milliseconds or an ISO 8601 date-time to the second (optional milliseconds and
         /// zone; no zone means UTC, the detection engine's dateFormatTZ). Partial dates (rounded differently per
@@ -331,6 +342,12 @@ namespace Rules.Language.Kql
             if (text.StartsWith("now", StringComparison.Ordinal) || text.Contains("||"))
             {
                 error(DiagnosticIds.UnsupportedFeature, $"Date math ('{value}') is not supported: a compiled rule has no search time to resolve it against. Compare '{field.Path}' with an absolute date-time such as 2024-01-31T00:00:00Z.");
+                return null;
+            }
+
+            if (SubMillisecond.IsMatch(text))
+            {
+                error(DiagnosticIds.UnsupportedFeature, $"'{value}' has sub-millisecond precision, which this compiler does not model; round it to milliseconds.");
                 return null;
             }
 

@@ -48,6 +48,11 @@ public class KqlSemanticsTests
             Or(Str("process.command_line", StringMatchKind.EndsWith, "net"), Str("process.command_line", StringMatchKind.StartsWith, "user")),
             Compile("process.command_line:*net user*"));
         Assert.Equal(Str("process.command_line", StringMatchKind.Contains, "whoami"), Compile("process.command_line:*whoami*"));
+        // An escaped upper-case keyword would be a query_string operator.
+        CompileError("process.command_line:*a \\OR b*", "DR7002");
+        Assert.Equal(
+            Or(Str("process.command_line", StringMatchKind.EndsWith, "a"), Str("process.command_line", StringMatchKind.Equals, "or"), Str("process.command_line", StringMatchKind.StartsWith, "b")),
+            Compile("process.command_line:*a \\or b*"));
     }
 
     [Fact]
@@ -137,6 +142,7 @@ public class KqlSemanticsTests
         var diagnostic = CompileError("event.ingested > now-1d", "DR7002");
         Assert.Equal(17, diagnostic.Location.Start.Character);
         CompileError("event.ingested >= \"2024-01-31\"", "DR7002");
+        CompileError("event.ingested >= \"2024-01-31T00:00:00.0001Z\"", "DR7002");
     }
 
     [Fact]
