@@ -194,11 +194,18 @@ namespace Rules.Language.Kql
         /// </summary>
         private BoolExpr NeverMatchesOnFieldPattern(KqlLiteral fieldName, string queryType)
         {
-            _diagnostics.Add(_source.Error(
+            var warning = _source.Error(
                 DiagnosticIds.KqlNeverMatches,
                 fieldName.Start,
                 fieldName.Length,
-                $"'{fieldName.Text}' never matches here: the detection engine sends a {queryType} query on a field literally named '{fieldName.Text}' (Elasticsearch expands field patterns only for exists and wildcard values). Name the field exactly, or use a wildcard value."));
+                $"'{fieldName.Text}' never matches here: the detection engine sends a {queryType} query on a field literally named '{fieldName.Text}' (Elasticsearch expands field patterns only for exists and wildcard values). Name the field exactly, or use a wildcard value.");
+
+            // f.*:(a or b) would warn once per value at the same place.
+            if (!_diagnostics.Contains(warning))
+            {
+                _diagnostics.Add(warning);
+            }
+
             return new ConstantExpr(false);
         }
 

@@ -51,6 +51,7 @@ public class KqlCorpusTests
         var byId = new Dictionary<string, int>();
         var failures = new List<string>();
         var warned = new List<string>();
+        var nodeKinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
             var (condition, diagnostics) = KqlCompiler.Compile(QuerySource.ForText(rule.Query, rule.Path), catalog);
@@ -62,6 +63,7 @@ public class KqlCorpusTests
             if (condition is not null && !diagnostics.Any(d => d.IsError))
             {
                 compiled++;
+                CountNodes(condition, nodeKinds);
                 continue;
             }
 
@@ -78,6 +80,8 @@ public class KqlCorpusTests
             _output.WriteLine("  warning " + line);
         }
 
+        _output.WriteLine("IR leaves: " + string.Join(", ", nodeKinds.Select(p => $"{p.Key} {p.Value}")));
+
         foreach (var pair in byId.OrderBy(p => p.Key))
         {
             _output.WriteLine($"  {pair.Key}: {pair.Value}");
@@ -91,6 +95,39 @@ public class KqlCorpusTests
         // Only unknown fields (schemas the catalog does not cover) and documented unsupported features may fail.
         Assert.All(byId.Keys, id => Assert.Contains(id, new[] { "DR6001", "DR7002" }));
         Assert.True(compiled >= rules.Count * 9 / 10, $"only {compiled}/{rules.Count} compiled");
+    }
+
+    private static void CountNodes(Rules.Language.Ir.BoolExpr expr, SortedDictionary<string, int> counts)
+    {
+        switch (expr)
+        {
+            case Rules.Language.Ir.AndExpr and:
+                foreach (var operand in and.Operands)
+                {
+                    CountNodes(operand, counts);
+                }
+
+                return;
+            case Rules.Language.Ir.OrExpr or:
+                foreach (var operand in or.Operands)
+                {
+                    CountNodes(operand, counts);
+                }
+
+                return;
+            case Rules.Language.Ir.NotExpr not:
+                CountNodes(not.Operand, counts);
+                return;
+        }
+
+        var name = expr switch
+        {
+            Rules.Language.Ir.StringMatchExpr s => "StringMatch." + s.Kind,
+            Rules.Language.Ir.TextMatchExpr t => t.Phrase ? "TextMatch.Phrase" : "TextMatch.Tokens",
+            Rules.Language.Ir.CompareExpr c => "Compare." + c.Right.Type,
+            _ => expr.GetType().Name.Replace("Expr", ""),
+        };
+        counts[name] = counts.GetValueOrDefault(name) + 1;
     }
 
     internal static FieldCatalog? LoadCatalog(out string reason)

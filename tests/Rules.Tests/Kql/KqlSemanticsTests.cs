@@ -7,8 +7,12 @@ namespace Rules.Tests.Kql;
 public class KqlSemanticsTests
 {
     [Fact]
-    public void Kql_value_on_keyword_is_exact_case_sensitive() =>
+    public void Kql_value_on_keyword_is_exact_case_sensitive()
+    {
         Assert.Equal(Str("process.name", StringMatchKind.Equals, "CMD.exe"), Compile("process.name:CMD.exe"));
+        // Unquoted true/false are boolean literals in Kibana, sent as the text "true" to a keyword field.
+        Assert.Equal(Str("process.name", StringMatchKind.Equals, "true"), Compile("process.name:true"));
+    }
 
     [Fact]
     public void Kql_quoted_value_on_keyword_is_exact() =>
@@ -202,7 +206,7 @@ public class KqlSemanticsTests
     [Fact]
     public void Kql_field_wildcard_with_exact_value_never_matches()
     {
-        foreach (var query in new[] { "process.*me:x", "process.*me:\"x\"", "process.*me > 1" })
+        foreach (var query in new[] { "process.*me:x", "process.*me:\"x\"", "process.*me > 1", "process.*me:(x or y)" })
         {
             var (condition, diagnostics) = Rules.Language.Kql.KqlCompiler.Compile(Rules.Language.Binding.QuerySource.ForText(query), Catalog);
             Assert.Equal(new ConstantExpr(false), condition);
