@@ -14,6 +14,7 @@ namespace Rules.Language.Kql
     public static class RuleTypeSupport
     {
         private static readonly Regex TypeKey = new Regex(@"^[ \t]*type[ \t]*[=:]", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+        private static readonly Regex RuleTable = new Regex(@"^[ \t]*(\[rule\]|rule:)", RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
         /// <summary>Rule types whose query is KQL (or Lucene) and compiles to a per-event condition.</summary>
         public static bool IsQueryRuleType(string type) => type == "query" || type == "new_terms" || type == "threshold";
@@ -40,7 +41,14 @@ namespace Rules.Language.Kql
 
         private static SourceSpan LocateTypeKey(SourceText file)
         {
-            var match = TypeKey.Match(file.Text);
+            // The rule's own type key: after the [rule] table (TOML) or rule: mapping (YAML) when there is one.
+            var table = RuleTable.Match(file.Text);
+            var match = TypeKey.Match(file.Text, table.Success ? table.Index : 0);
+            if (!match.Success && table.Success)
+            {
+                match = TypeKey.Match(file.Text);
+            }
+
             if (!match.Success)
             {
                 return new SourceSpan(0, 0);

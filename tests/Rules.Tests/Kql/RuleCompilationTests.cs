@@ -79,7 +79,8 @@ public class RuleCompilationTests
             {
                 Assert.NotNull(diagnostic);
                 Assert.Equal("DR7001", diagnostic!.Id);
-                Assert.StartsWith("type", System.IO.File.ReadAllText(Path.Combine(TestPaths.Corpus, rule.Path)).Substring(diagnostic.Location.Span.Start));
+                var text = System.IO.File.ReadAllText(Path.Combine(TestPaths.Corpus, rule.Path));
+                Assert.StartsWith($"type = \"{rule.Type}\"", text.Substring(diagnostic.Location.Span.Start));
                 counts[rule.Type] = counts.GetValueOrDefault(rule.Type) + 1;
             }
             else
