@@ -182,5 +182,7 @@ public class FilterCompilerTests
         Error("{\"query\":{\"term\":{\"nope.field\":\"a\"}}}", "DR6001");
         Error("{\"query\":{\"term\":{\"destination.port\":\"http\"}}}", "DR6003");
         Error("{\"query\":{\"match\":{\"message\":{\"query\":\"a\",\"fuzziness\":2}}}}", "DR7002");
+        Assert.Contains("supported: value, case_insensitive", Error("{\"query\":{\"term\":{\"process.name\":{\"value\":\"a\",\"operator\":\"and\"}}}}", "DR7002").Message);
+        Error("{\"query\":{\"match\":{\"message\":{\"query\":\"a\",\"operator\":\"xor\"}}}}", "DR5001");
     }
 }
