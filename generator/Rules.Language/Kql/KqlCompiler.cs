@@ -137,6 +137,14 @@ namespace Rules.Language.Kql
                 return new ConstantExpr(true);
             }
 
+            if (node.Field.IsLoneWildcard)
+            {
+                // *:v searches every field (query_string over all fields, leniently); the index's field list is
+                // unknowable at build time, as for a value with no field.
+                Error(DiagnosticIds.UnsupportedFeature, node.Field, $"'*:{value.Text}' searches every field of the index, which a compiled rule cannot know; name the field.");
+                return null;
+            }
+
             if (node.Field.Kind == KqlLiteralKind.Wildcard && value.Kind != KqlLiteralKind.Wildcard)
             {
                 return NeverMatchesOnFieldPattern(node.Field, value.IsQuoted ? "match_phrase" : "match");

@@ -94,7 +94,8 @@ public class KqlCorpusTests
 
         // Only unknown fields (schemas the catalog does not cover) and documented unsupported features may fail.
         Assert.All(byId.Keys, id => Assert.Contains(id, new[] { "DR6001", "DR7002" }));
-        Assert.True(compiled >= rules.Count * 9 / 10, $"only {compiled}/{rules.Count} compiled");
+        // 720/721 with the catalog branch's fields; the one failure is a nested query (DR7002).
+        Assert.True(compiled >= rules.Count - 5, $"only {compiled}/{rules.Count} compiled");
     }
 
     private static void CountNodes(Rules.Language.Ir.BoolExpr expr, SortedDictionary<string, int> counts)

@@ -233,6 +233,7 @@ public class KqlSemanticsTests
     {
         var diagnostic = CompileError("process.name:a and mimikatz", "DR7002");
         Assert.Equal(19, diagnostic.Location.Start.Character);
+        CompileError("*:mimikatz*", "DR7002");
     }
 
     [Fact]
