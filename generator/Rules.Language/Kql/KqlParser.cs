@@ -313,7 +313,7 @@ namespace Rules.Language.Kql
 
         private KqlNode? SubQuery()
         {
-            RuntimeHelpersEnsureStack();
+            EnsureStack();
             var start = _pos;
             if (Char('(', "\"(\""))
             {
@@ -450,7 +450,7 @@ namespace Rules.Language.Kql
         // ListOfValues = '(' Space* OrListOfValues OptionalSpace ')' / Value
         private KqlNode? ListOfValues(KqlLiteral field)
         {
-            RuntimeHelpersEnsureStack();
+            EnsureStack();
             var start = _pos;
             if (Char('(', "\"(\""))
             {
@@ -762,6 +762,6 @@ namespace Rules.Language.Kql
             return new KqlLiteral(kind, segments.ToArray(), false, start, end - start);
         }
 
-        private static void RuntimeHelpersEnsureStack() => System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        private static void EnsureStack() => System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
     }
 }
