@@ -86,6 +86,14 @@ public class KqlParserTests
     [InlineData("a:\"x\\ty\"", "is(a, q:x\ty)")]
     [InlineData("a:orange and b:android", "and(is(a, orange), is(b, android))")]
     [InlineData("a:x\nor\nb:y", "or(is(a, x), is(b, y))")]
+    // Cases from Kibana's kuery ast.test.ts.
+    [InlineData("foo and\u00A0bar", "and(is(null, foo), is(null, bar))")]
+    [InlineData("foo or bar and baz or qux", "or(is(null, foo), and(is(null, bar), is(null, baz)), is(null, qux))")]
+    [InlineData("foo:((bar or baz) and not qux)", "and(or(is(foo, bar), is(foo, baz)), not(is(foo, qux)))")]
+    [InlineData("nestedField:{ nestedChild:{ doublyNestedChild:foo } }", "nested(nestedField, nested(nestedChild, is(doublyNestedChild, foo)))")]
+    [InlineData("response:200 and ( nestedField:{ childOfNested:foo } or nestedField:{ childOfNested:bar } )", "and(is(response, 200), or(nested(nestedField, is(childOfNested, foo)), nested(nestedField, is(childOfNested, bar))))")]
+    [InlineData("((((((((((foo))))))))))", "is(null, foo)")]
+    [InlineData("machine*:osx", "is(w[machine|], osx)")]
     public void Parses_like_kibana(string query, string expected) => Assert.Equal(expected, Show(Parse(query)));
 
     [Fact]
