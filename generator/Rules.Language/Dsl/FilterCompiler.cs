@@ -400,8 +400,19 @@ namespace Rules.Language.Dsl
         }
 
         /// <summary>A single-field query written <c>{"field": value}</c> or <c>{"field": {valueKey: value, ...options}}</c>.</summary>
+        private static readonly Dictionary<string, string[]> AllowedOptions = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["term"] = new[] { "value", "case_insensitive", "boost", "_name" },
+            ["match"] = new[] { "query", "operator", "boost", "_name" },
+            ["match_phrase"] = new[] { "query", "boost", "_name" },
+            ["wildcard"] = new[] { "value", "wildcard", "case_insensitive", "rewrite", "boost", "_name" },
+            ["prefix"] = new[] { "value", "case_insensitive", "rewrite", "boost", "_name" },
+        };
+
         private BoolExpr? FieldQuery(JsonValue body, string path, string valueKey, Func<BoundField, string, JsonValue?, BoolExpr?> lower, string? alternateKey = null)
         {
+            var queryType = path.Substring(path.LastIndexOf('.') + 1);
+            var allowed = AllowedOptions.TryGetValue(queryType, out var known) ? known : new[] { valueKey };
             var fieldMembers = new List<KeyValuePair<string, JsonValue>>();
             if (body.Kind == JsonKind.Object)
             {
@@ -430,10 +441,9 @@ namespace Rules.Language.Dsl
                 valueNode = spec.Get(valueKey) ?? (alternateKey is null ? null : spec.Get(alternateKey));
                 foreach (var option in spec.Members)
                 {
-                    if (option.Key != valueKey && option.Key != alternateKey && option.Key != "case_insensitive" && option.Key != "boost" && option.Key != "_name" &&
-                        option.Key != "operator" && option.Key != "rewrite")
+                    if (Array.IndexOf(allowed, option.Key) < 0)
                     {
-                        Error(DiagnosticIds.UnsupportedFeature, $"{Where(Join(path, fieldName))}the option '{option.Key}' is not supported.");
+                        Error(DiagnosticIds.UnsupportedFeature, $"{Where(Join(path, fieldName))}the option '{option.Key}' is not supported for {queryType}; supported: {string.Join(", ", allowed)}.");
                         return null;
                     }
                 }
@@ -476,12 +486,6 @@ namespace Rules.Language.Dsl
                 return null;
             }
 
-            if (options?.Get("case_insensitive") is not null)
-            {
-                Error(DiagnosticIds.DslInvalid, $"{Where(path)}match has no case_insensitive option.");
-                return null;
-            }
-
             if (op is not null && string.Equals(op, "and", StringComparison.OrdinalIgnoreCase) && field.ValueKind == FieldValueKind.Text)
             {
                 var tokens = Analysis.StandardAnalyzer.Analyze(value);
@@ -493,12 +497,6 @@ namespace Rules.Language.Dsl
 
         private BoolExpr? MatchPhrase(BoundField field, string value, JsonValue? options, string path)
         {
-            if (options?.Get("operator") is not null || options?.Get("case_insensitive") is not null)
-            {
-                Error(DiagnosticIds.DslInvalid, $"{Where(path)}match_phrase takes only 'query' (and boost).");
-                return null;
-            }
-
             return FieldSemantics.Match(field, value, phrase: true, Report);
         }
 

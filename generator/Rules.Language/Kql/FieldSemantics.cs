@@ -142,21 +142,26 @@ namespace Rules.Language.Kql
         }
 
         /// <summary>
-        /// A KQL wildcard value. On <c>keyword</c> fields Kibana sends a <c>wildcard</c> query (whole value, case
-        /// sensitive, <c>?</c> literal); on every other type a <c>query_string</c> query, which splits the pattern
-        /// into terms at whitespace (OR), normalises text-field patterns to lowercase and matches them per token.
+        /// A KQL wildcard value. The detection engine builds its query with no field list (get_query_filter.ts:
+        /// <c>fields: []</c>), so Kibana's is.ts sends a <c>query_string</c> query whatever the field type: the
+        /// pattern is split into terms at whitespace (OR; Kibana escapes <c>?</c> and the other reserved characters
+        /// but not whitespace), keyword-family terms match the whole value case-sensitively, text-field terms are
+        /// lowercased and match single tokens, a lone <c>*</c> term is an exists query.
         /// </summary>
         public static BoolExpr? KqlWildcard(BoundField field, GlobPattern pattern, Action<DiagnosticDescriptor, string> error)
         {
-            if (field.Type == FieldType.Keyword)
-            {
-                return pattern.ToStringMatch(new FieldExpr(field), caseInsensitive: false);
-            }
-
             var terms = pattern.SplitOnQueryStringWhitespace();
             var operands = new List<BoolExpr>();
             foreach (var term in terms)
             {
+                var literal = term.HasWildcards ? null : term.LiteralText;
+                if (literal == "AND" || literal == "OR" || literal == "NOT" || literal == "&&" || literal == "||" || literal == "!")
+                {
+                    // An escaped keyword (\OR) reaches query_string unescaped and becomes one of its operators.
+                    error(DiagnosticIds.UnsupportedFeature, $"The wildcard value contains '{literal}', which Elasticsearch's query_string reads as an operator; this compiler does not model that. Quote the value or split it into separate KQL terms.");
+                    return null;
+                }
+
                 BoolExpr? lowered;
                 if (term.IsLoneAnyRun)
                 {
@@ -322,6 +327,9 @@ namespace Rules.Language.Kql
             "yyyy-MM-dd'T'HH:mm:ss.FFF",
         };
 
+        private static readonly System.Text.RegularExpressions.Regex SubMillisecond =
+            new System.Text.RegularExpressions.Regex(@"T\d\d:\d\d:\d\d\.\d{4,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
         /// <summary>
         /// A date query value: epoch milliseconds or an ISO 8601 date-time to the second (optional milliseconds and
         /// zone; no zone means UTC, the detection engine's dateFormatTZ). Partial dates (rounded differently per
@@ -334,6 +342,12 @@ namespace Rules.Language.Kql
             if (text.StartsWith("now", StringComparison.Ordinal) || text.Contains("||"))
             {
                 error(DiagnosticIds.UnsupportedFeature, $"Date math ('{value}') is not supported: a compiled rule has no search time to resolve it against. Compare '{field.Path}' with an absolute date-time such as 2024-01-31T00:00:00Z.");
+                return null;
+            }
+
+            if (SubMillisecond.IsMatch(text))
+            {
+                error(DiagnosticIds.UnsupportedFeature, $"'{value}' has sub-millisecond precision, which this compiler does not model; round it to milliseconds.");
                 return null;
             }
 

@@ -212,28 +212,30 @@ namespace Rules.Language.Kql
                 return new StringMatchExpr(target, StringMatchKind.Equals, new[] { LiteralText }, caseInsensitive);
             }
 
-            var glob = ToGlob(lowercase: false);
-            if (glob is null)
+            // One literal run with a single '*' before and/or after it: a literal prefix, suffix or substring test
+            // (the literal may hold '*' or '?' characters).
+            var leading = Parts[0].Kind == GlobPartKind.AnyRun;
+            var trailing = Parts[Parts.Count - 1].Kind == GlobPartKind.AnyRun;
+            var from = leading ? 1 : 0;
+            var to = trailing ? Parts.Count - 1 : Parts.Count;
+            var inner = new StringBuilder();
+            var innerIsLiteral = to > from;
+            for (var i = from; i < to && innerIsLiteral; i++)
             {
-                return new StringMatchExpr(target, StringMatchKind.Regex, new[] { ToLuceneRegex() }, caseInsensitive);
+                innerIsLiteral = Parts[i].Kind == GlobPartKind.Literal;
+                inner.Append(Parts[i].Literal);
             }
 
-            var inner = glob.Trim('*');
-            var innerIsLiteral = inner.Length > 0 && inner.IndexOf('*') < 0 && inner.IndexOf('?') < 0;
             if (innerIsLiteral)
             {
-                var leading = glob[0] == '*';
-                var trailing = glob[glob.Length - 1] == '*';
-                var leadingStars = glob.Length - glob.TrimStart('*').Length;
-                var trailingStars = glob.Length - glob.TrimEnd('*').Length;
-                if (leadingStars <= 1 && trailingStars <= 1)
-                {
-                    var kind = leading && trailing ? StringMatchKind.Contains : leading ? StringMatchKind.EndsWith : StringMatchKind.StartsWith;
-                    return new StringMatchExpr(target, kind, new[] { inner }, caseInsensitive);
-                }
+                var kind = leading && trailing ? StringMatchKind.Contains : leading ? StringMatchKind.EndsWith : StringMatchKind.StartsWith;
+                return new StringMatchExpr(target, kind, new[] { inner.ToString() }, caseInsensitive);
             }
 
-            return new StringMatchExpr(target, StringMatchKind.Wildcard, new[] { glob }, caseInsensitive);
+            var glob = ToGlob(lowercase: false);
+            return glob is null
+                ? new StringMatchExpr(target, StringMatchKind.Regex, new[] { ToLuceneRegex() }, caseInsensitive)
+                : new StringMatchExpr(target, StringMatchKind.Wildcard, new[] { glob }, caseInsensitive);
         }
     }
 }

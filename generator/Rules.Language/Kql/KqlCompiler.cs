@@ -137,6 +137,19 @@ namespace Rules.Language.Kql
                 return new ConstantExpr(true);
             }
 
+            if (node.Field.IsLoneWildcard)
+            {
+                // *:v searches every field (query_string over all fields, leniently); the index's field list is
+                // unknowable at build time, as for a value with no field.
+                Error(DiagnosticIds.UnsupportedFeature, node.Field, $"'*:{value.Text}' searches every field of the index, which a compiled rule cannot know; name the field.");
+                return null;
+            }
+
+            if (node.Field.Kind == KqlLiteralKind.Wildcard && value.Kind != KqlLiteralKind.Wildcard)
+            {
+                return NeverMatchesOnFieldPattern(node.Field, value.IsQuoted ? "match_phrase" : "match");
+            }
+
             var fields = BindFields(node.Field);
             if (fields is null)
             {
@@ -181,8 +194,36 @@ namespace Rules.Language.Kql
             }
         }
 
+        /// <summary>
+        /// A field-name pattern with an exact value or a range: the detection engine passes no field list to
+        /// Kibana, so the pattern is not expanded and Elasticsearch runs match / match_phrase / range on a field
+        /// literally named <c>a.*.b</c>, which no document has. Only exists (<c>f:*</c>) and query_string
+        /// (wildcard values) expand field patterns.
+        /// </summary>
+        private BoolExpr NeverMatchesOnFieldPattern(KqlLiteral fieldName, string queryType)
+        {
+            var warning = _source.Error(
+                DiagnosticIds.KqlNeverMatches,
+                fieldName.Start,
+                fieldName.Length,
+                $"'{fieldName.Text}' never matches here: the detection engine sends a {queryType} query on a field literally named '{fieldName.Text}' (Elasticsearch expands field patterns only for exists and wildcard values). Name the field exactly, or use a wildcard value.");
+
+            // f.*:(a or b) would warn once per value at the same place.
+            if (!_diagnostics.Contains(warning))
+            {
+                _diagnostics.Add(warning);
+            }
+
+            return new ConstantExpr(false);
+        }
+
         private BoolExpr? LowerRange(KqlRange node)
         {
+            if (node.Field.Kind == KqlLiteralKind.Wildcard)
+            {
+                return NeverMatchesOnFieldPattern(node.Field, "range");
+            }
+
             var fields = BindFields(node.Field);
             if (fields is null)
             {

@@ -313,7 +313,7 @@ namespace Rules.Language.Kql
 
         private KqlNode? SubQuery()
         {
-            RuntimeHelpersEnsureStack();
+            EnsureStack();
             var start = _pos;
             if (Char('(', "\"(\""))
             {
@@ -390,6 +390,12 @@ namespace Rules.Language.Kql
                 {
                     Spaces();
                     var list = ListOfValues(field!);
+                    if (list is KqlIs direct && ReferenceEquals(direct.Field, field))
+                    {
+                        // field:value spans both; values of a list keep their own spans.
+                        return direct with { Start = start, Length = direct.Value.Start + direct.Value.Length - start };
+                    }
+
                     if (list is not null)
                     {
                         return list;
@@ -444,7 +450,7 @@ namespace Rules.Language.Kql
         // ListOfValues = '(' Space* OrListOfValues OptionalSpace ')' / Value
         private KqlNode? ListOfValues(KqlLiteral field)
         {
-            RuntimeHelpersEnsureStack();
+            EnsureStack();
             var start = _pos;
             if (Char('(', "\"(\""))
             {
@@ -756,6 +762,6 @@ namespace Rules.Language.Kql
             return new KqlLiteral(kind, segments.ToArray(), false, start, end - start);
         }
 
-        private static void RuntimeHelpersEnsureStack() => System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        private static void EnsureStack() => System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
     }
 }

@@ -119,3 +119,103 @@ public static class KqlCorpus
         return builder.ToString();
     }
 }
+
+/// <summary>
+/// Reads the corpus rules' <c>[[rule.filters]]</c> tables into the JSON the TOML reader will hand over
+/// (RuleFilter.Json), with a minimal line-based reader that covers the shapes the corpus uses (tables, booleans,
+/// basic strings), until the TOML reader from another branch is merged.
+/// </summary>
+public static class KqlCorpusFilters
+{
+    public sealed record CorpusFilter(string Path, string Type, string Json, bool Negate);
+
+    public static IReadOnlyList<CorpusFilter> Load()
+    {
+        var filters = new List<CorpusFilter>();
+        foreach (var path in Directory.EnumerateFiles(TestPaths.Corpus, "*.toml", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var lines = File.ReadAllLines(path);
+            var type = lines.Select(l => Regex.Match(l, "^type = \"([^\"]*)\"")).FirstOrDefault(m => m.Success)?.Groups[1].Value ?? "";
+            Dictionary<string, object>? current = null;
+            Dictionary<string, object>? table = null;
+            foreach (var line in lines)
+            {
+                if (line.StartsWith("[[rule.filters]]", StringComparison.Ordinal))
+                {
+                    Flush(filters, path, type, current);
+                    current = new Dictionary<string, object>();
+                    table = current;
+                    continue;
+                }
+
+                if (current is null)
+                {
+                    continue;
+                }
+
+                if (line.StartsWith("[", StringComparison.Ordinal))
+                {
+                    if (!line.StartsWith("[rule.filters.", StringComparison.Ordinal))
+                    {
+                        Flush(filters, path, type, current);
+                        current = null;
+                        continue;
+                    }
+
+                    table = current;
+                    foreach (Match key in Regex.Matches(line.Substring("[rule.filters.".Length).TrimEnd(']'), "\"([^\"]*)\"|([^.\"]+)"))
+                    {
+                        var name = key.Groups[1].Success ? key.Groups[1].Value : key.Groups[2].Value;
+                        if (!table.TryGetValue(name, out var child))
+                        {
+                            child = new Dictionary<string, object>();
+                            table[name] = child;
+                        }
+
+                        table = (Dictionary<string, object>)child;
+                    }
+
+                    continue;
+                }
+
+                var assignment = Regex.Match(line, "^([A-Za-z_$\"][^=]*?)\\s*=\\s*(.*)$");
+                if (assignment.Success && table is not null)
+                {
+                    var raw = assignment.Groups[2].Value.Trim();
+                    table[assignment.Groups[1].Value.Trim('"')] = raw switch
+                    {
+                        "true" => true,
+                        "false" => false,
+                        _ => UnescapeBasic(raw.Substring(1, raw.Length - 2)),
+                    };
+                }
+            }
+
+            Flush(filters, path, type, current);
+        }
+
+        return filters;
+    }
+
+    private static void Flush(List<CorpusFilter> filters, string path, string type, Dictionary<string, object>? filter)
+    {
+        if (filter is null)
+        {
+            return;
+        }
+
+        var negate = filter.TryGetValue("meta", out var meta) && ((Dictionary<string, object>)meta).TryGetValue("negate", out var n) && n is true;
+        filters.Add(new CorpusFilter(Path.GetRelativePath(TestPaths.Corpus, path), type, ToJson(filter), negate));
+    }
+
+    private static string UnescapeBasic(string text) =>
+        Regex.Replace(text, "\\\\(.)", m => m.Groups[1].Value switch { "n" => "\n", "t" => "\t", var other => other });
+
+    private static string ToJson(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        string s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
+        Dictionary<string, object> d => "{" + string.Join(",", d.Select(p => ToJson(p.Key) + ":" + ToJson(p.Value))) + "}",
+        _ => throw new InvalidOperationException(),
+    };
+}

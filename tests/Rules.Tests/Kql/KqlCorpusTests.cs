@@ -50,12 +50,20 @@ public class KqlCorpusTests
         var compiled = 0;
         var byId = new Dictionary<string, int>();
         var failures = new List<string>();
+        var warned = new List<string>();
+        var nodeKinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
             var (condition, diagnostics) = KqlCompiler.Compile(QuerySource.ForText(rule.Query, rule.Path), catalog);
+            if (diagnostics.Any(d => !d.IsError))
+            {
+                warned.Add(rule.Path + ": " + string.Join(", ", diagnostics.Where(d => !d.IsError).Select(d => d.Id)));
+            }
+
             if (condition is not null && !diagnostics.Any(d => d.IsError))
             {
                 compiled++;
+                CountNodes(condition, nodeKinds);
                 continue;
             }
 
@@ -66,7 +74,14 @@ public class KqlCorpusTests
             }
         }
 
-        _output.WriteLine($"KQL corpus: {compiled}/{rules.Count} compiled");
+        _output.WriteLine($"KQL corpus: {compiled}/{rules.Count} compiled, {warned.Count} with warnings");
+        foreach (var line in warned)
+        {
+            _output.WriteLine("  warning " + line);
+        }
+
+        _output.WriteLine("IR leaves: " + string.Join(", ", nodeKinds.Select(p => $"{p.Key} {p.Value}")));
+
         foreach (var pair in byId.OrderBy(p => p.Key))
         {
             _output.WriteLine($"  {pair.Key}: {pair.Value}");
@@ -79,7 +94,41 @@ public class KqlCorpusTests
 
         // Only unknown fields (schemas the catalog does not cover) and documented unsupported features may fail.
         Assert.All(byId.Keys, id => Assert.Contains(id, new[] { "DR6001", "DR7002" }));
-        Assert.True(compiled >= rules.Count * 9 / 10, $"only {compiled}/{rules.Count} compiled");
+        // 720/721 with the catalog branch's fields; the one failure is a nested query (DR7002).
+        Assert.True(compiled >= rules.Count - 5, $"only {compiled}/{rules.Count} compiled");
+    }
+
+    private static void CountNodes(Rules.Language.Ir.BoolExpr expr, SortedDictionary<string, int> counts)
+    {
+        switch (expr)
+        {
+            case Rules.Language.Ir.AndExpr and:
+                foreach (var operand in and.Operands)
+                {
+                    CountNodes(operand, counts);
+                }
+
+                return;
+            case Rules.Language.Ir.OrExpr or:
+                foreach (var operand in or.Operands)
+                {
+                    CountNodes(operand, counts);
+                }
+
+                return;
+            case Rules.Language.Ir.NotExpr not:
+                CountNodes(not.Operand, counts);
+                return;
+        }
+
+        var name = expr switch
+        {
+            Rules.Language.Ir.StringMatchExpr s => "StringMatch." + s.Kind,
+            Rules.Language.Ir.TextMatchExpr t => t.Phrase ? "TextMatch.Phrase" : "TextMatch.Tokens",
+            Rules.Language.Ir.CompareExpr c => "Compare." + c.Right.Type,
+            _ => expr.GetType().Name.Replace("Expr", ""),
+        };
+        counts[name] = counts.GetValueOrDefault(name) + 1;
     }
 
     internal static FieldCatalog? LoadCatalog(out string reason)
