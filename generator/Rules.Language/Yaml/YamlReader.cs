@@ -63,7 +63,12 @@ namespace Rules.Language.Yaml
                     {
                         var node = ReadNode();
                         root = node as DocTable;
-                        if (root is null && node != null)
+                        if (node is DocScalar { Kind: DocNodeKind.Null })
+                        {
+                            // "---" with nothing after it: an empty document, read as an empty mapping.
+                            root = new DocTable(node.Span);
+                        }
+                        else if (root is null && node != null)
                         {
                             Error(node.Span, $"A rule file must be a YAML mapping (key: value lines) at the top, but this one is {node.KindName}.");
                         }
@@ -79,15 +84,42 @@ namespace Rules.Language.Yaml
                 {
                     var at = Offset(e.Start);
                     var length = Math.Max(0, Offset(e.End) - at);
+                    if (e.Message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0 && FirstIndentingTab(at) is int tab)
+                    {
+                        // YamlDotNet marks the enclosing mapping; the tab itself is what the author must fix.
+                        at = tab;
+                        length = 1;
+                    }
+
                     Error(new SourceSpan(at, length), CleanMessage(e.Message));
                 }
                 catch (Exception e)
                 {
-                    // YamlDotNet is a third-party parser: whatever it throws becomes a located diagnostic, never a crash.
-                    Error(new SourceSpan(0, 0), "The YAML parser failed: " + e.Message);
+                    // YamlDotNet is a third-party parser: whatever else it throws (it throws InvalidOperationException
+                    // for some unclosed flow collections) becomes a diagnostic after the last event it read.
+                    var at = _parser?.Current is ParsingEvent last ? Offset(last.End) : 0;
+                    Error(new SourceSpan(at, 0), $"Invalid YAML after this point ({e.Message.TrimEnd('.')}). Check for an unclosed '[', '{{' or quote.");
                 }
 
                 return _diagnostics.Count > 0 ? new DocParseResult(null, _diagnostics) : new DocParseResult(root, _diagnostics);
+            }
+
+            /// <summary>The first tab at the start of a line (indentation) at or after the offset.</summary>
+            private int? FirstIndentingTab(int from)
+            {
+                var lineStart = true;
+                for (var i = 0; i < _text.Length; i++)
+                {
+                    var c = _text[i];
+                    if (lineStart && c == '\t' && i >= from)
+                    {
+                        return i;
+                    }
+
+                    lineStart = c == '\n' || c == '\r' || (lineStart && (c == ' ' || c == '\t'));
+                }
+
+                return null;
             }
 
             private static string CleanMessage(string message)
@@ -151,7 +183,7 @@ namespace Rules.Language.Yaml
                         }
                     }
 
-                    var array = new DocArray(Span(sequenceStart.Start, end));
+                    var array = new DocArray(Span(sequenceStart.Start, IncludeClosing(end, ']')));
                     foreach (var item in items)
                     {
                         array.Add(item);
@@ -201,7 +233,7 @@ namespace Rules.Language.Yaml
                         }
                     }
 
-                    var table = new DocTable(Span(mappingStart.Start, end));
+                    var table = new DocTable(Span(mappingStart.Start, IncludeClosing(end, '}')));
                     foreach (var entry in entries)
                     {
                         table.TryAdd(entry);
@@ -218,6 +250,13 @@ namespace Rules.Language.Yaml
                 }
 
                 return null;
+            }
+
+            /// <summary>A flow collection's end mark is at its closing bracket; its span includes the bracket.</summary>
+            private Mark IncludeClosing(Mark end, char closing)
+            {
+                var at = Offset(end);
+                return at < _text.Length && _text[at] == closing ? new Mark(end.Index + 1, end.Line, end.Column + 1) : end;
             }
 
             private DocNode Remember(AnchorName anchor, DocNode node)
