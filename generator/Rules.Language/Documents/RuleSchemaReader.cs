@@ -168,7 +168,7 @@ namespace Rules.Language.Documents
         }
 
         private void WrongKind(DocNode node, string qualified, string expected) =>
-            Report(DiagnosticIds.WrongValueKind, node.Span, $"'{qualified}' must be {expected}, but it is {node.KindName}.");
+            Report(DiagnosticIds.WrongValueKind, node.Span, $"'{qualified}' must be {expected}, but it is {node.KindName}. Write {expected} here.");
 
         private void Invalid(DocNode node, string qualified, string message) =>
             Report(DiagnosticIds.InvalidValue, node.Span, $"'{qualified}' {message}");

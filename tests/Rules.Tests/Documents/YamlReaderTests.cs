@@ -156,6 +156,15 @@ public class YamlReaderTests
     }
 
     [Fact]
+    public void Spans_count_utf16_code_units_after_non_bmp_characters()
+    {
+        var text = "a: \"\U0001F600 é\"\nb: 😀 x\nc: after\n";
+        var root = Ok(text);
+        Assert.Equal(new SourceSpan(text.IndexOf("after"), 5), root["c"]!.Span);
+        Assert.Equal(text.IndexOf("x\n"), Scalar(root, "b").SourceMap!.MapOffset(3));
+    }
+
+    [Fact]
     public void Anchors_and_aliases_share_the_node()
     {
         var root = Ok("base: &b\n  x: 1\ncopy: *b\n");
