@@ -271,7 +271,9 @@ namespace Rules.Language.Yaml
 
             private DocNode ReadScalar(Scalar scalar)
             {
-                var span = Span(scalar.Start, scalar.End);
+                // The scalar's mark starts at its properties (&anchor, !tag); its span is the content only.
+                var contentStart = YamlScalarMapper.SkipProperties(_text, Offset(scalar.Start), Offset(scalar.End));
+                var span = SourceSpan.FromBounds(contentStart, Math.Max(contentStart, Offset(scalar.End)));
                 var tag = scalar.Tag.IsEmpty ? string.Empty : scalar.Tag.Value;
                 var isPlain = scalar.Style == ScalarStyle.Plain;
                 if (isPlain && tag.Length == 0 || tag == CoreTagPrefix + "null" || tag == CoreTagPrefix + "bool"

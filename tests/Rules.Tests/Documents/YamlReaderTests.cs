@@ -172,6 +172,17 @@ public class YamlReaderTests
     }
 
     [Fact]
+    public void Properties_are_not_part_of_a_scalar_span_or_map()
+    {
+        var text = "a: &anchor !!str 42\nb: !!str\n  |\n  block\nc: *anchor\n";
+        var root = Ok(text);
+        Assert.Equal(new SourceSpan(text.IndexOf("42"), 2), root["a"]!.Span);
+        Assert.Equal(new StringSourceMap(text.IndexOf("42")), Scalar(root, "a").SourceMap);
+        Assert.Equal("block\n", Scalar(root, "b").Value);
+        Assert.Equal(text.IndexOf("block"), Scalar(root, "b").SourceMap!.MapOffset(0));
+    }
+
+    [Fact]
     public void Empty_file_is_an_empty_mapping()
     {
         Assert.Empty(Ok("").Entries);
@@ -188,7 +199,7 @@ public class YamlReaderTests
     [InlineData("plain scalar", 1, 1)]
     [InlineData("a: 1\n---\nb: 2", 2, 1)]
     [InlineData("a: *nowhere", 1, 4)]
-    [InlineData("a: !!int abc", 1, 4)]
+    [InlineData("a: !!int abc", 1, 10)]
     [InlineData("a: 99999999999999999999", 1, 4)]
     [InlineData("a:\n\t- tab", 2, 1)]
     public void Errors_are_DR1101_located(string text, int line, int column)
