@@ -206,30 +206,46 @@ namespace Rules.Language.Yaml
                             break;
                         }
 
-                        if (_parser.Current is not Scalar keyScalar)
+                        string key;
+                        SourceSpan keySpan;
+                        if (_parser.Current is Scalar keyScalar)
+                        {
+                            // Keys are their text, untyped: "1: x" and "true: x" have the keys "1" and "true".
+                            _parser.MoveNext();
+                            key = keyScalar.Value;
+                            var keyStart = YamlScalarMapper.SkipProperties(_text, Offset(keyScalar.Start), Offset(keyScalar.End));
+                            keySpan = SourceSpan.FromBounds(keyStart, Math.Max(keyStart, Offset(keyScalar.End)));
+                            Remember(keyScalar.Anchor, new DocScalar(DocNodeKind.String, keySpan, key, YamlScalarMapper.Map(_text, keyScalar, Offset(keyScalar.Start), Offset(keyScalar.End))));
+                        }
+                        else
                         {
                             var keyNode = ReadNode();
-                            if (keyNode != null)
+                            if (keyNode is not DocScalar { Kind: not DocNodeKind.Null } scalarKey)
                             {
-                                Error(keyNode.Span, $"A mapping key must be a plain or quoted string, not {keyNode.KindName}.");
+                                if (keyNode != null)
+                                {
+                                    Error(keyNode.Span, $"A mapping key must be a plain or quoted string, not {keyNode.KindName}.");
+                                }
+
+                                ReadNode();
+                                continue;
                             }
 
-                            ReadNode();
-                            continue;
+                            // An alias of a scalar used as a key.
+                            key = scalarKey.Value as string ?? Convert.ToString(scalarKey.Value, CultureInfo.InvariantCulture) ?? string.Empty;
+                            keySpan = scalarKey.Span;
                         }
 
-                        _parser.MoveNext();
-                        var keySpan = Span(keyScalar.Start, keyScalar.End);
                         var value = ReadNode();
-                        if (!seen.Add(keyScalar.Value))
+                        if (!seen.Add(key))
                         {
-                            Error(keySpan, $"The key '{keyScalar.Value}' appears twice in this mapping. Remove one of them.");
+                            Error(keySpan, $"The key '{key}' appears twice in this mapping. Remove one of them.");
                             continue;
                         }
 
                         if (value != null)
                         {
-                            entries.Add(new DocEntry(keyScalar.Value, keySpan, value));
+                            entries.Add(new DocEntry(key, keySpan, value));
                         }
                     }
 

@@ -172,6 +172,16 @@ public class YamlReaderTests
     }
 
     [Fact]
+    public void Keys_are_untyped_text_and_may_be_anchored_or_aliased()
+    {
+        var text = "1: one\ntrue: yes\n&k name: first\nother:\n  *k : second\n";
+        var root = Ok(text);
+        Assert.Equal(new[] { "1", "true", "name", "other" }, root.Entries.Select(e => e.Key));
+        Assert.Equal(new SourceSpan(text.IndexOf("name"), 4), root.Entries[2].KeySpan);
+        Assert.Equal("second", Scalar(Assert.IsType<DocTable>(root["other"]), "name").Value);
+    }
+
+    [Fact]
     public void Properties_are_not_part_of_a_scalar_span_or_map()
     {
         var text = "a: &anchor !!str 42\nb: !!str\n  |\n  block\nc: *anchor\n";
