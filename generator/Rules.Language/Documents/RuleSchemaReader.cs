@@ -24,6 +24,9 @@ namespace Rules.Language.Documents
         private readonly SourceText _source;
         private readonly List<RuleDiagnostic> _diagnostics;
 
+        /// <summary>The key span of the entry that holds each table read by key (DocNode compares by reference).</summary>
+        private readonly Dictionary<DocTable, SourceSpan> _holderKeys = new Dictionary<DocTable, SourceSpan>();
+
         private RuleSchemaReader(SourceText source, List<RuleDiagnostic> diagnostics)
         {
             _source = source;
@@ -153,7 +156,33 @@ namespace Rules.Language.Documents
         private void Report(DiagnosticDescriptor descriptor, SourceSpan span, string message) =>
             _diagnostics.Add(descriptor.Create(_source, span, message));
 
-        private static SourceSpan TableLocation(DocTable table, bool isRoot) => isRoot ? new SourceSpan(0, 0) : table.Span;
+        /// <summary>
+        /// Where a missing key of this table is reported: the file start for the root; the table itself when it sits on
+        /// one line (a TOML <c>[header]</c> or inline table); otherwise (a YAML block mapping) the key that holds it, or
+        /// the first line of the table.
+        /// </summary>
+        private SourceSpan TableLocation(DocTable table, bool isRoot)
+        {
+            if (isRoot)
+            {
+                return new SourceSpan(0, 0);
+            }
+
+            var span = table.Span;
+            var text = _source.Text;
+            var lineEnd = span.Start;
+            while (lineEnd < span.End && lineEnd < text.Length && text[lineEnd] != '\n' && text[lineEnd] != '\r')
+            {
+                lineEnd++;
+            }
+
+            if (lineEnd >= span.End)
+            {
+                return span;
+            }
+
+            return _holderKeys.TryGetValue(table, out var keySpan) ? keySpan : SourceSpan.FromBounds(span.Start, lineEnd);
+        }
 
         private void Missing(DocTable table, string qualified, string example, bool isRoot = false)
         {
@@ -198,6 +227,11 @@ namespace Rules.Language.Documents
 
             if (node is DocTable table)
             {
+                if (parent.TryGetEntry(key, out var entry))
+                {
+                    _holderKeys[table] = entry.KeySpan;
+                }
+
                 return table;
             }
 

@@ -218,6 +218,8 @@ public class RuleFileReaderTests
         Assert.Equal(new LinePosition(0, 0), error.Location.Start);
         Assert.Contains(".toml", error.Message);
         ReadError("folder.toml/rule", "", "DR1201");
+        Assert.True(RuleFileReader.IsRuleFile("rules/a.Yml"));
+        Assert.False(RuleFileReader.IsRuleFile("rules.toml/readme"));
     }
 
     [Fact]
@@ -268,6 +270,17 @@ public class RuleFileReaderTests
         var error = ReadError("m.toml", text, "DR2001");
         Assert.Equal(new SourceSpan(text.IndexOf("[rule]"), 6), error.Location.Span);
         Assert.Contains("'rule." + key + "'", error.Message);
+    }
+
+    [Fact]
+    public void Missing_key_in_yaml_is_located_at_the_key_that_holds_the_mapping()
+    {
+        var text = "# rule\nrule:\n  name: n\n  description: d\n  type: eql\n  language: eql\n  query: process where true\n  risk_score: 1\n  severity: low\n  threat:\n    - framework: MITRE ATT&CK\n      tactic:\n        name: Execution\n        reference: r\n";
+        var result = RuleFileReader.Read("r.yml", text);
+        var ruleId = result.Diagnostics.Single(d => d.Message.Contains("rule.rule_id"));
+        Assert.Equal(new SourceSpan(text.IndexOf("rule:"), 4), ruleId.Location.Span);
+        var tacticId = result.Diagnostics.Single(d => d.Message.Contains("rule.threat[0].tactic.id"));
+        Assert.Equal(new SourceSpan(text.IndexOf("tactic"), 6), tacticId.Location.Span);
     }
 
     [Theory]
