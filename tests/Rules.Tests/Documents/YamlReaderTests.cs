@@ -222,6 +222,20 @@ public class YamlReaderTests
     }
 
     [Fact]
+    public void Fallback_map_is_ordered_and_stays_inside_the_scalar()
+    {
+        // A value the re-reading cannot rebuild from the text (as if YamlDotNet read it differently) gets the aligned map.
+        var text = "k: abc def\n";
+        var scalar = new YamlDotNet.Core.Events.Scalar(YamlDotNet.Core.AnchorName.Empty, YamlDotNet.Core.TagName.Empty, "a-d", YamlDotNet.Core.ScalarStyle.Plain, true, false,
+            new YamlDotNet.Core.Mark(3, 1, 4), new YamlDotNet.Core.Mark(10, 1, 11));
+        Assert.False(YamlScalarMapper.TryMapExactly(text, scalar, 3, 10, out _));
+        var map = YamlScalarMapper.Map(text, scalar, 3, 10);
+        Assert.Equal(3, map.MapOffset(0));
+        Assert.InRange(map.MapOffset(1), 4, 9);
+        Assert.Equal(7, map.MapOffset(2));
+    }
+
+    [Fact]
     public void Garbage_never_throws()
     {
         var random = new Random(4321);
