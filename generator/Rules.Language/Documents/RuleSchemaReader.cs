@@ -186,9 +186,20 @@ namespace Rules.Language.Documents
 
         private void Missing(DocTable table, string qualified, string example, bool isRoot = false)
         {
+            if (IsYaml)
+            {
+                // Examples are written in TOML; say them in the file's own syntax.
+                example = example.StartsWith("[", StringComparison.Ordinal)
+                    ? $"a '{LastSegment(example.Trim('[', ']'))}:' mapping"
+                    : example.Replace(" = ", ": ");
+            }
+
             Report(DiagnosticIds.MissingRequiredKey, TableLocation(table, isRoot),
                 $"The required key '{qualified}' is missing. Add it, for example: {example}.");
         }
+
+        private bool IsYaml =>
+            _source.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || _source.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase);
 
         private static string LastSegment(string qualified)
         {
@@ -219,7 +230,7 @@ namespace Rules.Language.Documents
             {
                 if (required)
                 {
-                    Missing(parent, qualified, isRoot ? $"a [{qualified}] table" : $"[{qualified}]", isRoot);
+                    Missing(parent, qualified, $"[{qualified}]", isRoot);
                 }
 
                 return null;

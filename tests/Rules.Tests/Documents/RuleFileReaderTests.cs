@@ -279,6 +279,7 @@ public class RuleFileReaderTests
         var result = RuleFileReader.Read("r.yml", text);
         var ruleId = result.Diagnostics.Single(d => d.Message.Contains("rule.rule_id"));
         Assert.Equal(new SourceSpan(text.IndexOf("rule:"), 4), ruleId.Location.Span);
+        Assert.EndsWith("Add it, for example: rule_id: \"...\".", ruleId.Message);
         var tacticId = result.Diagnostics.Single(d => d.Message.Contains("rule.threat[0].tactic.id"));
         Assert.Equal(new SourceSpan(text.IndexOf("tactic"), 6), tacticId.Location.Span);
     }
