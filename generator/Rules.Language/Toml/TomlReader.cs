@@ -154,7 +154,7 @@ namespace Rules.Language.Toml
                     return new DocParseResult(null, _diagnostics);
                 }
 
-                return new DocParseResult((DocTable)Convert(root), _diagnostics);
+                return new DocParseResult((DocTable)ToDocNode(root), _diagnostics);
             }
 
             private void ParseBody(TomlTable root)
@@ -1396,7 +1396,7 @@ namespace Rules.Language.Toml
 
             // ---------- conversion to the DocNode tree ----------
 
-            private static DocNode Convert(object value)
+            private static DocNode ToDocNode(object value)
             {
                 switch (value)
                 {
@@ -1405,7 +1405,7 @@ namespace Rules.Language.Toml
                         var doc = new DocTable(table.Span);
                         foreach (var entry in table.Entries)
                         {
-                            doc.TryAdd(new DocEntry(entry.Key, entry.KeySpan, Convert(entry.Value)));
+                            doc.TryAdd(new DocEntry(entry.Key, entry.KeySpan, ToDocNode(entry.Value)));
                         }
 
                         return doc;
@@ -1416,7 +1416,7 @@ namespace Rules.Language.Toml
                         var doc = new DocArray(array.Span);
                         foreach (var item in array.Items)
                         {
-                            doc.Add(Convert(item));
+                            doc.Add(ToDocNode(item));
                         }
 
                         return doc;
