@@ -34,6 +34,7 @@ namespace Rules.Language.Yaml
             private readonly List<RuleDiagnostic> _diagnostics = new List<RuleDiagnostic>();
             private readonly Dictionary<string, DocNode> _anchors = new Dictionary<string, DocNode>(StringComparer.Ordinal);
             private IParser _parser = null!;
+            private int _bom;
 
             public Builder(SourceText source)
             {
@@ -46,7 +47,9 @@ namespace Rules.Language.Yaml
                 DocTable? root = null;
                 try
                 {
-                    _parser = new Parser(new StringReader(_text));
+                    // A byte-order mark is not content; YamlDotNet only drops it when it decodes bytes itself.
+                    _bom = _text.Length > 0 && _text[0] == '\uFEFF' ? 1 : 0;
+                    _parser = new Parser(new StringReader(_bom == 0 ? _text : _text.Substring(1)));
                     _parser.Consume<StreamStart>();
                     if (_parser.TryConsume<StreamEnd>(out _))
                     {
@@ -135,7 +138,7 @@ namespace Rules.Language.Yaml
 
             private int Offset(Mark mark)
             {
-                var index = (int)Math.Min(mark.Index, _text.Length);
+                var index = (int)Math.Min(mark.Index + _bom, _text.Length);
                 return index < 0 ? 0 : index;
             }
 

@@ -165,6 +165,14 @@ public class YamlReaderTests
     }
 
     [Fact]
+    public void Byte_order_mark_is_skipped_and_offsets_still_count_it()
+    {
+        var text = "\uFEFFname: value\n";
+        var root = Ok(text);
+        Assert.Equal(new SourceSpan(text.IndexOf("value"), 5), root["name"]!.Span);
+    }
+
+    [Fact]
     public void Anchors_and_aliases_share_the_node()
     {
         var root = Ok("base: &b\n  x: 1\ncopy: *b\n");
