@@ -366,8 +366,8 @@ namespace Rules.Language.Documents
             var value = (long)scalar.Value!;
             if (value < min || value > max)
             {
-                Invalid(node, qualified, max == int.MaxValue
-                    ? $"is {value}; it must be at least {min}."
+                Invalid(node, qualified, max == int.MaxValue || max == long.MaxValue
+                    ? (value < min ? $"is {value}; it must be at least {min}." : $"is {value}, which is too large; it must be at most {max}.")
                     : $"is {value}; it must be between {min} and {max}.");
                 return null;
             }

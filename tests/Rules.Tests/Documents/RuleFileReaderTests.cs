@@ -310,6 +310,7 @@ public class RuleFileReaderTests
     [InlineData("from = \"9m\"", "\"9m\"")]
     [InlineData("version = 0", "0")]
     [InlineData("max_signals = 0", "0")]
+    [InlineData("version = 4294967296", "4294967296")]
     [InlineData("building_block_type = \"other\"", "\"other\"")]
     [InlineData("name = \"  \"", "\"  \"")]
     [InlineData("query = ''", "''")]
