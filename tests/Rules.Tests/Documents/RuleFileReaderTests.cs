@@ -150,6 +150,18 @@ public class RuleFileReaderTests
     }
 
     [Fact]
+    public void The_yaml_example_in_the_docs_reads()
+    {
+        var docs = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "rule-files.md"));
+        var section = docs.IndexOf("### Example: a rule in YAML", StringComparison.Ordinal);
+        var start = docs.IndexOf("```yaml\n", section, StringComparison.Ordinal) + "```yaml\n".Length;
+        var end = docs.IndexOf("```", start, StringComparison.Ordinal);
+        var rule = ReadOk("docs-example.yml", docs.Substring(start, end - start));
+        Assert.Equal("Modification of AmsiEnable Registry Key", rule.Name);
+        Assert.Equal("T1562.001", rule.Threat[0].Techniques[0].Subtechniques[0].Id);
+    }
+
+    [Fact]
     public void Seed_rule_reads_the_same_from_toml_and_yaml()
     {
         var yaml = ReadOk("amsi.yml", AmsiEnableYaml);
