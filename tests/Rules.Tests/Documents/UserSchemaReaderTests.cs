@@ -21,6 +21,19 @@ public class UserSchemaReaderTests
     }
 
     [Fact]
+    public void The_example_in_the_docs_reads()
+    {
+        var docs = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "rule-files.md"));
+        var section = docs.IndexOf("## User schema files", StringComparison.Ordinal);
+        var start = docs.IndexOf("```yaml\n", section, StringComparison.Ordinal) + "```yaml\n".Length;
+        var end = docs.IndexOf("```", start, StringComparison.Ordinal);
+        var (fields, diagnostics) = UserSchemaReader.Read("fields.yml", docs.Substring(start, end - start));
+        Assert.Empty(diagnostics);
+        Assert.Equal(new[] { "my_app.user.id", "my_app.tags", "my_app.latency" }, fields.Select(f => f.Path));
+        Assert.True(fields[1].IsArray);
+    }
+
+    [Fact]
     public void Toml_fields_are_read()
     {
         var (fields, diagnostics) = UserSchemaReader.Read("fields.toml", "[[fields]]\nname = \"app.port\"\ntype = \"long\"\n[[fields]]\nname = \"app.ip\"\ntype = \"ip\"\narray = false");
