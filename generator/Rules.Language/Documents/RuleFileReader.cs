@@ -82,6 +82,13 @@ namespace Rules.Language.Documents
             return new RuleFileResult(source, parsed.Root, hasErrors ? null : rule, diagnostics);
         }
 
+        /// <summary>True for the extensions <see cref="Read"/> understands (.toml, .yml, .yaml), to pick rule files.</summary>
+        public static bool IsRuleFile(string path)
+        {
+            var extension = SafeExtension(path ?? string.Empty);
+            return extension == ".toml" || extension == ".yml" || extension == ".yaml";
+        }
+
         private static string SafeExtension(string path)
         {
             var dot = path.LastIndexOf('.');

@@ -24,6 +24,9 @@ namespace Rules.Language.Documents
         private readonly SourceText _source;
         private readonly List<RuleDiagnostic> _diagnostics;
 
+        /// <summary>The key span of the entry that holds each table read by key (DocNode compares by reference).</summary>
+        private readonly Dictionary<DocTable, SourceSpan> _holderKeys = new Dictionary<DocTable, SourceSpan>();
+
         private RuleSchemaReader(SourceText source, List<RuleDiagnostic> diagnostics)
         {
             _source = source;
@@ -153,13 +156,50 @@ namespace Rules.Language.Documents
         private void Report(DiagnosticDescriptor descriptor, SourceSpan span, string message) =>
             _diagnostics.Add(descriptor.Create(_source, span, message));
 
-        private static SourceSpan TableLocation(DocTable table, bool isRoot) => isRoot ? new SourceSpan(0, 0) : table.Span;
+        /// <summary>
+        /// Where a missing key of this table is reported: the file start for the root; the table itself when it sits on
+        /// one line (a TOML <c>[header]</c> or inline table); otherwise (a YAML block mapping) the key that holds it, or
+        /// the first line of the table.
+        /// </summary>
+        private SourceSpan TableLocation(DocTable table, bool isRoot)
+        {
+            if (isRoot)
+            {
+                return new SourceSpan(0, 0);
+            }
+
+            var span = table.Span;
+            var text = _source.Text;
+            var lineEnd = span.Start;
+            while (lineEnd < span.End && lineEnd < text.Length && text[lineEnd] != '\n' && text[lineEnd] != '\r')
+            {
+                lineEnd++;
+            }
+
+            if (lineEnd >= span.End)
+            {
+                return span;
+            }
+
+            return _holderKeys.TryGetValue(table, out var keySpan) ? keySpan : SourceSpan.FromBounds(span.Start, lineEnd);
+        }
 
         private void Missing(DocTable table, string qualified, string example, bool isRoot = false)
         {
+            if (IsYaml)
+            {
+                // Examples are written in TOML; say them in the file's own syntax.
+                example = example.StartsWith("[", StringComparison.Ordinal)
+                    ? $"a '{LastSegment(example.Trim('[', ']'))}:' mapping"
+                    : example.Replace(" = ", ": ");
+            }
+
             Report(DiagnosticIds.MissingRequiredKey, TableLocation(table, isRoot),
                 $"The required key '{qualified}' is missing. Add it, for example: {example}.");
         }
+
+        private bool IsYaml =>
+            _source.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || _source.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase);
 
         private static string LastSegment(string qualified)
         {
@@ -168,7 +208,7 @@ namespace Rules.Language.Documents
         }
 
         private void WrongKind(DocNode node, string qualified, string expected) =>
-            Report(DiagnosticIds.WrongValueKind, node.Span, $"'{qualified}' must be {expected}, but it is {node.KindName}.");
+            Report(DiagnosticIds.WrongValueKind, node.Span, $"'{qualified}' must be {expected}, but it is {node.KindName}. Write {expected} here.");
 
         private void Invalid(DocNode node, string qualified, string message) =>
             Report(DiagnosticIds.InvalidValue, node.Span, $"'{qualified}' {message}");
@@ -190,7 +230,7 @@ namespace Rules.Language.Documents
             {
                 if (required)
                 {
-                    Missing(parent, qualified, isRoot ? $"a [{qualified}] table" : $"[{qualified}]", isRoot);
+                    Missing(parent, qualified, $"[{qualified}]", isRoot);
                 }
 
                 return null;
@@ -198,6 +238,11 @@ namespace Rules.Language.Documents
 
             if (node is DocTable table)
             {
+                if (parent.TryGetEntry(key, out var entry))
+                {
+                    _holderKeys[table] = entry.KeySpan;
+                }
+
                 return table;
             }
 
@@ -321,8 +366,8 @@ namespace Rules.Language.Documents
             var value = (long)scalar.Value!;
             if (value < min || value > max)
             {
-                Invalid(node, qualified, max == int.MaxValue
-                    ? $"is {value}; it must be at least {min}."
+                Invalid(node, qualified, max == int.MaxValue || max == long.MaxValue
+                    ? (value < min ? $"is {value}; it must be at least {min}." : $"is {value}, which is too large; it must be at most {max}.")
                     : $"is {value}; it must be between {min} and {max}.");
                 return null;
             }

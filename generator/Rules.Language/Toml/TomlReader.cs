@@ -62,6 +62,9 @@ namespace Rules.Language.Toml
 
             public TableOrigin Origin { get; set; }
 
+            /// <summary>The dotted name of a header-defined table (for messages about keys inside it); empty otherwise.</summary>
+            public string Path { get; set; } = string.Empty;
+
             /// <summary>Set for tables inside an inline table, which are as closed as the inline table itself.</summary>
             public bool Frozen { get; set; }
 
@@ -151,7 +154,7 @@ namespace Rules.Language.Toml
                     return new DocParseResult(null, _diagnostics);
                 }
 
-                return new DocParseResult((DocTable)Convert(root), _diagnostics);
+                return new DocParseResult((DocTable)ToDocNode(root), _diagnostics);
             }
 
             private void ParseBody(TomlTable root)
@@ -183,12 +186,12 @@ namespace Rules.Language.Toml
                     else if (c == '[')
                     {
                         current = ParseHeader(root);
-                        ExpectLineEndAfterValue();
+                        ExpectLineEndAfterValue("the table header", "Put keys on the lines after the header");
                     }
                     else
                     {
                         ParseKeyValue(current);
-                        ExpectLineEndAfterValue();
+                        ExpectLineEndAfterValue("the value", "Put each key = value pair on its own line");
                     }
                 }
             }
@@ -290,7 +293,7 @@ namespace Rules.Language.Toml
                     : $"Expected the end of the line but found {Describe(_pos)}.");
             }
 
-            private void ExpectLineEndAfterValue()
+            private void ExpectLineEndAfterValue(string after, string fix)
             {
                 SkipWhitespace();
                 if (Peek() == '#')
@@ -305,7 +308,7 @@ namespace Rules.Language.Toml
 
                 throw SyntaxErrorHere(Peek() == '\r'
                     ? "A carriage return must be followed by a line feed; TOML lines end with LF or CRLF."
-                    : $"Expected the end of the line after the value but found {Describe(_pos)}. Put each key = value pair on its own line.");
+                    : $"Expected the end of the line after {after} but found {Describe(_pos)}. {fix}.");
             }
 
             /// <summary>Whitespace, newlines and comments, as allowed between array elements.</summary>
@@ -438,7 +441,7 @@ namespace Rules.Language.Toml
                 var fullName = JoinKey(key, key.Count);
                 if (isArray)
                 {
-                    var element = new TomlTable(headerSpan, TableOrigin.Header);
+                    var element = new TomlTable(headerSpan, TableOrigin.Header) { Path = fullName };
                     if (table.ByKey.TryGetValue(last.Name, out var existing))
                     {
                         if (existing.Value is TomlArray { IsArrayOfTables: true } array)
@@ -463,6 +466,7 @@ namespace Rules.Language.Toml
                     {
                         existingTable.Origin = TableOrigin.Header;
                         existingTable.Span = headerSpan;
+                        existingTable.Path = fullName;
                         return existingTable;
                     }
 
@@ -479,7 +483,7 @@ namespace Rules.Language.Toml
                     return new TomlTable(headerSpan, TableOrigin.Header);
                 }
 
-                var created = new TomlTable(headerSpan, TableOrigin.Header);
+                var created = new TomlTable(headerSpan, TableOrigin.Header) { Path = fullName };
                 table.Add(new TomlEntry(last.Name, last.Span, created));
                 return created;
             }
@@ -540,6 +544,8 @@ namespace Rules.Language.Toml
 
             private void AddKeyValue(TomlTable table, List<KeyPart> key, object value)
             {
+                // Messages name keys from the document root: [a] then b.c = 1 is about 'a.b.c'.
+                var prefix = table.Path.Length > 0 ? table.Path + "." : string.Empty;
                 var target = table;
                 for (var i = 0; i < key.Count - 1; i++)
                 {
@@ -552,7 +558,7 @@ namespace Rules.Language.Toml
                         continue;
                     }
 
-                    var name = JoinKey(key, i + 1);
+                    var name = prefix + JoinKey(key, i + 1);
                     if (entry.Value is TomlTable existing && (existing.Origin == TableOrigin.Dotted || existing.Origin == TableOrigin.Implicit) && !existing.Frozen)
                     {
                         target = existing;
@@ -563,7 +569,7 @@ namespace Rules.Language.Toml
                     {
                         TomlTable { Origin: TableOrigin.Inline } => $"'{name}' is an inline table, which cannot be extended with dotted keys. Add the key inside its braces.",
                         TomlTable => $"Table '{name}' is defined by its own [{name}] header; dotted keys cannot add to it from here. Put the key under [{name}].",
-                        _ => $"'{name}' is already {DescribeValue(entry.Value)}, so '{JoinKey(key, key.Count)}' cannot be a key inside it. Rename one of them.",
+                        _ => $"'{name}' is already {DescribeValue(entry.Value)}, so '{prefix + JoinKey(key, key.Count)}' cannot be a key inside it. Rename one of them.",
                     };
                     Redefinition(part.Span, reason);
                     return;
@@ -573,8 +579,8 @@ namespace Rules.Language.Toml
                 if (target.ByKey.TryGetValue(last.Name, out var duplicate))
                 {
                     Redefinition(last.Span, duplicate.Value is TomlTable
-                        ? $"Key '{JoinKey(key, key.Count)}' is already defined as a table. Rename the key or remove the duplicate."
-                        : $"Key '{JoinKey(key, key.Count)}' is defined twice. Remove one of the definitions.");
+                        ? $"Key '{prefix + JoinKey(key, key.Count)}' is already defined as a table. Rename the key or remove the duplicate."
+                        : $"Key '{prefix + JoinKey(key, key.Count)}' is defined twice. Remove one of the definitions.");
                     return;
                 }
 
@@ -1390,7 +1396,7 @@ namespace Rules.Language.Toml
 
             // ---------- conversion to the DocNode tree ----------
 
-            private static DocNode Convert(object value)
+            private static DocNode ToDocNode(object value)
             {
                 switch (value)
                 {
@@ -1399,7 +1405,7 @@ namespace Rules.Language.Toml
                         var doc = new DocTable(table.Span);
                         foreach (var entry in table.Entries)
                         {
-                            doc.TryAdd(new DocEntry(entry.Key, entry.KeySpan, Convert(entry.Value)));
+                            doc.TryAdd(new DocEntry(entry.Key, entry.KeySpan, ToDocNode(entry.Value)));
                         }
 
                         return doc;
@@ -1410,7 +1416,7 @@ namespace Rules.Language.Toml
                         var doc = new DocArray(array.Span);
                         foreach (var item in array.Items)
                         {
-                            doc.Add(Convert(item));
+                            doc.Add(ToDocNode(item));
                         }
 
                         return doc;

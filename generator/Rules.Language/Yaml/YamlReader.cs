@@ -34,6 +34,7 @@ namespace Rules.Language.Yaml
             private readonly List<RuleDiagnostic> _diagnostics = new List<RuleDiagnostic>();
             private readonly Dictionary<string, DocNode> _anchors = new Dictionary<string, DocNode>(StringComparer.Ordinal);
             private IParser _parser = null!;
+            private int _bom;
 
             public Builder(SourceText source)
             {
@@ -46,7 +47,9 @@ namespace Rules.Language.Yaml
                 DocTable? root = null;
                 try
                 {
-                    _parser = new Parser(new StringReader(_text));
+                    // A byte-order mark is not content; YamlDotNet only drops it when it decodes bytes itself.
+                    _bom = _text.Length > 0 && _text[0] == '\uFEFF' ? 1 : 0;
+                    _parser = new Parser(new StringReader(_bom == 0 ? _text : _text.Substring(1)));
                     _parser.Consume<StreamStart>();
                     if (_parser.TryConsume<StreamEnd>(out _))
                     {
@@ -63,7 +66,12 @@ namespace Rules.Language.Yaml
                     {
                         var node = ReadNode();
                         root = node as DocTable;
-                        if (root is null && node != null)
+                        if (node is DocScalar { Kind: DocNodeKind.Null })
+                        {
+                            // "---" with nothing after it: an empty document, read as an empty mapping.
+                            root = new DocTable(node.Span);
+                        }
+                        else if (root is null && node != null)
                         {
                             Error(node.Span, $"A rule file must be a YAML mapping (key: value lines) at the top, but this one is {node.KindName}.");
                         }
@@ -79,15 +87,42 @@ namespace Rules.Language.Yaml
                 {
                     var at = Offset(e.Start);
                     var length = Math.Max(0, Offset(e.End) - at);
+                    if (e.Message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0 && FirstIndentingTab(at) is int tab)
+                    {
+                        // YamlDotNet marks the enclosing mapping; the tab itself is what the author must fix.
+                        at = tab;
+                        length = 1;
+                    }
+
                     Error(new SourceSpan(at, length), CleanMessage(e.Message));
                 }
                 catch (Exception e)
                 {
-                    // YamlDotNet is a third-party parser: whatever it throws becomes a located diagnostic, never a crash.
-                    Error(new SourceSpan(0, 0), "The YAML parser failed: " + e.Message);
+                    // YamlDotNet is a third-party parser: whatever else it throws (it throws InvalidOperationException
+                    // for some unclosed flow collections) becomes a diagnostic after the last event it read.
+                    var at = _parser?.Current is ParsingEvent last ? Offset(last.End) : 0;
+                    Error(new SourceSpan(at, 0), $"Invalid YAML after this point ({e.Message.TrimEnd('.')}). Check for an unclosed '[', '{{' or quote.");
                 }
 
                 return _diagnostics.Count > 0 ? new DocParseResult(null, _diagnostics) : new DocParseResult(root, _diagnostics);
+            }
+
+            /// <summary>The first tab at the start of a line (indentation) at or after the offset.</summary>
+            private int? FirstIndentingTab(int from)
+            {
+                var lineStart = true;
+                for (var i = 0; i < _text.Length; i++)
+                {
+                    var c = _text[i];
+                    if (lineStart && c == '\t' && i >= from)
+                    {
+                        return i;
+                    }
+
+                    lineStart = c == '\n' || c == '\r' || (lineStart && (c == ' ' || c == '\t'));
+                }
+
+                return null;
             }
 
             private static string CleanMessage(string message)
@@ -103,7 +138,7 @@ namespace Rules.Language.Yaml
 
             private int Offset(Mark mark)
             {
-                var index = (int)Math.Min(mark.Index, _text.Length);
+                var index = (int)Math.Min(mark.Index + _bom, _text.Length);
                 return index < 0 ? 0 : index;
             }
 
@@ -151,7 +186,7 @@ namespace Rules.Language.Yaml
                         }
                     }
 
-                    var array = new DocArray(Span(sequenceStart.Start, end));
+                    var array = new DocArray(Span(sequenceStart.Start, IncludeClosing(end, ']')));
                     foreach (var item in items)
                     {
                         array.Add(item);
@@ -174,34 +209,50 @@ namespace Rules.Language.Yaml
                             break;
                         }
 
-                        if (_parser.Current is not Scalar keyScalar)
+                        string key;
+                        SourceSpan keySpan;
+                        if (_parser.Current is Scalar keyScalar)
+                        {
+                            // Keys are their text, untyped: "1: x" and "true: x" have the keys "1" and "true".
+                            _parser.MoveNext();
+                            key = keyScalar.Value;
+                            var keyStart = YamlScalarMapper.SkipProperties(_text, Offset(keyScalar.Start), Offset(keyScalar.End));
+                            keySpan = SourceSpan.FromBounds(keyStart, Math.Max(keyStart, Offset(keyScalar.End)));
+                            Remember(keyScalar.Anchor, new DocScalar(DocNodeKind.String, keySpan, key, YamlScalarMapper.Map(_text, keyScalar, Offset(keyScalar.Start), Offset(keyScalar.End))));
+                        }
+                        else
                         {
                             var keyNode = ReadNode();
-                            if (keyNode != null)
+                            if (keyNode is not DocScalar { Kind: not DocNodeKind.Null } scalarKey)
                             {
-                                Error(keyNode.Span, $"A mapping key must be a plain or quoted string, not {keyNode.KindName}.");
+                                if (keyNode != null)
+                                {
+                                    Error(keyNode.Span, $"A mapping key must be a plain or quoted string, not {keyNode.KindName}.");
+                                }
+
+                                ReadNode();
+                                continue;
                             }
 
-                            ReadNode();
-                            continue;
+                            // An alias of a scalar used as a key.
+                            key = scalarKey.Value as string ?? Convert.ToString(scalarKey.Value, CultureInfo.InvariantCulture) ?? string.Empty;
+                            keySpan = scalarKey.Span;
                         }
 
-                        _parser.MoveNext();
-                        var keySpan = Span(keyScalar.Start, keyScalar.End);
                         var value = ReadNode();
-                        if (!seen.Add(keyScalar.Value))
+                        if (!seen.Add(key))
                         {
-                            Error(keySpan, $"The key '{keyScalar.Value}' appears twice in this mapping. Remove one of them.");
+                            Error(keySpan, $"The key '{key}' appears twice in this mapping. Remove one of them.");
                             continue;
                         }
 
                         if (value != null)
                         {
-                            entries.Add(new DocEntry(keyScalar.Value, keySpan, value));
+                            entries.Add(new DocEntry(key, keySpan, value));
                         }
                     }
 
-                    var table = new DocTable(Span(mappingStart.Start, end));
+                    var table = new DocTable(Span(mappingStart.Start, IncludeClosing(end, '}')));
                     foreach (var entry in entries)
                     {
                         table.TryAdd(entry);
@@ -220,6 +271,13 @@ namespace Rules.Language.Yaml
                 return null;
             }
 
+            /// <summary>A flow collection's end mark is at its closing bracket; its span includes the bracket.</summary>
+            private Mark IncludeClosing(Mark end, char closing)
+            {
+                var at = Offset(end);
+                return at < _text.Length && _text[at] == closing ? new Mark(end.Index + 1, end.Line, end.Column + 1) : end;
+            }
+
             private DocNode Remember(AnchorName anchor, DocNode node)
             {
                 if (!anchor.IsEmpty)
@@ -232,7 +290,9 @@ namespace Rules.Language.Yaml
 
             private DocNode ReadScalar(Scalar scalar)
             {
-                var span = Span(scalar.Start, scalar.End);
+                // The scalar's mark starts at its properties (&anchor, !tag); its span is the content only.
+                var contentStart = YamlScalarMapper.SkipProperties(_text, Offset(scalar.Start), Offset(scalar.End));
+                var span = SourceSpan.FromBounds(contentStart, Math.Max(contentStart, Offset(scalar.End)));
                 var tag = scalar.Tag.IsEmpty ? string.Empty : scalar.Tag.Value;
                 var isPlain = scalar.Style == ScalarStyle.Plain;
                 if (isPlain && tag.Length == 0 || tag == CoreTagPrefix + "null" || tag == CoreTagPrefix + "bool"

@@ -24,6 +24,7 @@ namespace Rules.Language.Yaml
         {
             var value = scalar.Value;
             end = end > text.Length ? text.Length : end;
+            start = SkipProperties(text, start, end);
             map = new StringSourceMap(start);
             if (start >= end)
             {
@@ -66,6 +67,29 @@ namespace Rules.Language.Yaml
             offsets.Add(offsets.Count > 0 ? offsets[offsets.Count - 1] + 1 : start);
             map = new StringSourceMap(offsets.ToArray());
             return true;
+        }
+
+        /// <summary>
+        /// YamlDotNet's scalar mark starts at the node's properties (<c>&amp;anchor</c>, <c>!tag</c>); the content starts
+        /// after them and the white space (or line breaks) that follow.
+        /// </summary>
+        internal static int SkipProperties(string text, int start, int end)
+        {
+            var i = start;
+            while (i < end && (text[i] == '&' || text[i] == '!'))
+            {
+                while (i < end && text[i] != ' ' && text[i] != '\t' && !IsBreak(text, i))
+                {
+                    i++;
+                }
+
+                while (i < end && (text[i] == ' ' || text[i] == '\t' || IsBreak(text, i)))
+                {
+                    i++;
+                }
+            }
+
+            return i;
         }
 
         private enum FlowKind
@@ -276,7 +300,15 @@ namespace Rules.Language.Yaml
 
             if (indicator == 0)
             {
-                return ReadBlock(text, start, end, folded, -1, value, offsets);
+                // Auto-detected indentation; a document-level block scalar may have none at all (§8.1.1.1).
+                if (ReadBlock(text, start, end, folded, -1, value, offsets) && value.ToString() == expected)
+                {
+                    return true;
+                }
+
+                value.Clear();
+                offsets.Clear();
+                return ReadBlock(text, start, end, folded, 0, value, offsets);
             }
 
             var lineStart = start;
@@ -301,6 +333,8 @@ namespace Rules.Language.Yaml
         /// <summary>Block scalars (§8.1): header, indentation (given, or auto-detected when -1), literal or folded lines, chomping.</summary>
         private static bool ReadBlock(string text, int i, int end, bool folded, int indent, StringBuilder value, List<int> offsets)
         {
+            // Indentation 0 is only possible when given (a document-level scalar); auto-detection never accepts it.
+            var zeroIndentAllowed = indent == 0;
             if (i >= end || (text[i] != '|' && text[i] != '>'))
             {
                 return false;
@@ -361,7 +395,7 @@ namespace Rules.Language.Yaml
                     break;
                 }
 
-                if (!isEmpty && indent <= 0)
+                if (!isEmpty && indent == 0 && (!zeroIndentAllowed || IsDocumentMarker(text, lineStart)))
                 {
                     break;
                 }
@@ -472,6 +506,19 @@ namespace Rules.Language.Yaml
             }
 
             return true;
+        }
+
+        /// <summary>A line starting with "---" or "..." followed by a blank or line end, which ends a document.</summary>
+        private static bool IsDocumentMarker(string text, int lineStart)
+        {
+            if (lineStart + 3 > text.Length)
+            {
+                return false;
+            }
+
+            var marker = text.Substring(lineStart, 3);
+            return (marker == "---" || marker == "...")
+                && (lineStart + 3 == text.Length || text[lineStart + 3] == ' ' || text[lineStart + 3] == '\t' || IsBreak(text, lineStart + 3));
         }
 
         /// <summary>The approximate map: each value character at the next equal character of the scalar's text.</summary>

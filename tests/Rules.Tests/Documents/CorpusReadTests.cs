@@ -58,6 +58,51 @@ public class CorpusReadTests
         Assert.True(failures.Length == 0, "Rule files that did not read:\n" + failures);
     }
 
+    [Fact]
+    public void Mutated_corpus_files_never_throw_and_errors_stay_in_the_file()
+    {
+        // Delete, duplicate or replace a few characters of real rules, as TOML and as YAML: the readers must answer
+        // with a rule or with located diagnostics, never with an exception.
+        var files = Directory.GetFiles(TestPaths.Corpus, "*.toml", SearchOption.AllDirectories);
+        Array.Sort(files, StringComparer.Ordinal);
+        var random = new Random(2066);
+        const string noise = "[]{}=\"'#,.\n\r\t\\:-|>&*!?";
+        var errors = 0;
+        for (var n = 0; n < 400; n++)
+        {
+            var file = files[random.Next(files.Length)];
+            var original = File.ReadAllText(file);
+            var tree = RuleFileReader.Read(file, original).Tree!;
+            var variants = new[] { (file, original), (Path.ChangeExtension(file, ".yml"), YamlRoundTripTests.ToYaml(tree, YamlRoundTripTests.NewStyleRotation())) };
+            foreach (var (path, text) in variants)
+            {
+                var chars = new StringBuilder(text);
+                for (var edits = random.Next(1, 4); edits > 0 && chars.Length > 0; edits--)
+                {
+                    var at = random.Next(chars.Length);
+                    switch (random.Next(3))
+                    {
+                        case 0: chars.Remove(at, Math.Min(chars.Length - at, random.Next(1, 5))); break;
+                        case 1: chars.Insert(at, chars[at]); break;
+                        default: chars[at] = noise[random.Next(noise.Length)]; break;
+                    }
+                }
+
+                var mutated = chars.ToString();
+                var result = RuleFileReader.Read(path, mutated);
+                Assert.True(result.Rule != null || result.Diagnostics.Any(d => d.IsError));
+                foreach (var diagnostic in result.Diagnostics)
+                {
+                    Assert.InRange(diagnostic.Location.Span.Start, 0, mutated.Length);
+                    Assert.InRange(diagnostic.Location.Span.End, 0, mutated.Length);
+                    errors++;
+                }
+            }
+        }
+
+        _output.WriteLine($"800 mutated rule files read; {errors} diagnostics, all inside their file");
+    }
+
     public static IEnumerable<object[]> ConformanceFiles()
     {
         foreach (var folder in new[] { "elasticsearch-eql", "eql-python" })

@@ -37,7 +37,7 @@ public class YamlRoundTripTests
             var toml = RuleFileReader.Read(file, tomlText);
             Assert.NotNull(toml.Rule);
             var yamlPath = Path.ChangeExtension(file, ".yml");
-            var yamlText = ToYaml(toml.Tree!, new StyleRotation());
+            var yamlText = ToYaml(toml.Tree!, NewStyleRotation());
             var yaml = RuleFileReader.Read(yamlPath, yamlText);
             if (yaml.Rule is null)
             {
@@ -170,6 +170,8 @@ public class YamlRoundTripTests
                 return null;
         }
     }
+
+    internal static object NewStyleRotation() => new StyleRotation();
 
     private sealed class StyleRotation
     {
