@@ -43,29 +43,33 @@ namespace Rules.Language.Compilation
     /// </summary>
     public static class RuleCompiler
     {
-        /// <summary>Rule types that get a matcher.</summary>
-        public static readonly IReadOnlyList<string> SupportedTypes = new[] { "eql", "query", "new_terms", "threshold" };
-
         public static RuleCompilation Compile(string path, string text, FieldCatalog catalog)
         {
             var file = RuleFileReader.Read(path, text);
             var diagnostics = new List<RuleDiagnostic>(file.Diagnostics);
-            var rule = file.Rule;
-            if (rule is null || file.HasErrors)
+            if (file.Rule is null || file.HasErrors)
             {
-                return new RuleCompilation(file.Source, rule, null, diagnostics);
+                return new RuleCompilation(file.Source, file.Rule, null, diagnostics);
             }
 
-            if (!SupportedTypes.Contains(rule.Type))
+            var (plan, compileDiagnostics) = CompileDocument(file.Rule, file.Source, catalog);
+            diagnostics.AddRange(compileDiagnostics);
+            return new RuleCompilation(file.Source, file.Rule, diagnostics.Any(d => d.IsError) ? null : plan, diagnostics);
+        }
+
+        /// <summary>A rule already read: its type checked, its query compiled by its language's front end, its
+        /// filters ANDed in. The plan is null when there is an error or the type gets no matcher.</summary>
+        public static (QueryPlan? Plan, IReadOnlyList<RuleDiagnostic> Diagnostics) CompileDocument(RuleDocument rule, SourceText file, FieldCatalog catalog)
+        {
+            var diagnostics = new List<RuleDiagnostic>();
+            var unsupported = RuleTypeSupport.Check(rule, file);
+            if (unsupported is not null)
             {
-                diagnostics.Add(DiagnosticIds.UnsupportedRuleType.Create(
-                    file.Source,
-                    RuleKeySpan(file, "type"),
-                    $"Rule type '{rule.Type}' is not supported: only {string.Join(", ", SupportedTypes)} rules are compiled. This rule gets no matcher; remove it from the DetectionRule items to silence this warning."));
-                return new RuleCompilation(file.Source, rule, null, diagnostics);
+                diagnostics.Add(unsupported);
+                return (null, diagnostics);
             }
 
-            var query = new QuerySource(file.Source, rule.Query, rule.QuerySourceMap ?? new StringSourceMap(rule.QuerySpan.Start));
+            var query = new QuerySource(file, rule.Query, rule.QuerySourceMap ?? new StringSourceMap(rule.QuerySpan.Start));
             QueryPlan? plan;
             switch (rule.Language)
             {
@@ -75,29 +79,24 @@ namespace Rules.Language.Compilation
                     plan = eql.Plan;
                     break;
                 case "kuery":
-                    var kql = KqlCompiler.Compile(query, catalog);
-                    diagnostics.AddRange(kql.Diagnostics);
-                    plan = kql.Condition is null ? null : new EventQueryPlan(EquatableArray<string>.Empty, kql.Condition);
+                    var condition = KqlCompiler.Compile(query, catalog, diagnostics);
+                    plan = condition is null ? null : new EventQueryPlan(EquatableArray<string>.Empty, condition);
                     break;
                 default:
-                    diagnostics.Add(DiagnosticIds.UnsupportedLanguage.Create(
-                        file.Source,
-                        RuleKeySpan(file, "language"),
+                    diagnostics.Add(query.Error(
+                        DiagnosticIds.UnsupportedLanguage,
+                        0,
+                        rule.Query.Length,
                         $"Query language '{rule.Language}' is not supported: write the query in EQL (language = \"eql\") or KQL (language = \"kuery\")."));
-                    return new RuleCompilation(file.Source, rule, null, diagnostics);
+                    return (null, diagnostics);
             }
 
             if (rule.Filters.Count > 0 && plan is not null)
             {
-                plan = ApplyFilters(plan, rule, file.Source, catalog, diagnostics);
+                plan = ApplyFilters(plan, rule, file, catalog, diagnostics);
             }
 
-            if (diagnostics.Any(d => d.IsError))
-            {
-                plan = null;
-            }
-
-            return new RuleCompilation(file.Source, rule, plan, diagnostics);
+            return (diagnostics.Any(d => d.IsError) ? null : plan, diagnostics);
         }
 
         /// <summary>Kibana filters narrow the query: each one (negated, or skipped when disabled) is ANDed in.</summary>
@@ -115,11 +114,5 @@ namespace Rules.Language.Compilation
                 "Filters on a sequence or sample query are not supported: move the conditions into the query's stages."));
             return null;
         }
-
-        /// <summary>The span of a key's value under [rule], for diagnostics about it; the file start if absent.</summary>
-        private static SourceSpan RuleKeySpan(RuleFileResult file, string key) =>
-            file.Tree?["rule"] is DocTable ruleTable && ruleTable.TryGetEntry(key, out var entry)
-                ? entry.Value.Span
-                : new SourceSpan(0, 0);
     }
 }

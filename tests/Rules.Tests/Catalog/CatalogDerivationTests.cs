@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Rules.CatalogTool;
 using Rules.Language.Schema;
 
-namespace Rules.Tests.Catalog;
+namespace Rules.Tests.FieldCatalogTool;
 
 /// <summary>The committed catalog and record are exactly what the tool derives from ../shared/schemas.</summary>
 public class CatalogDerivationTests

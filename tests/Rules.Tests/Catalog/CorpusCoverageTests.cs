@@ -1,6 +1,6 @@
 using Rules.CatalogTool;
 
-namespace Rules.Tests.Catalog;
+namespace Rules.Tests.FieldCatalogTool;
 
 public class CorpusCoverageTests
 {

@@ -1,6 +1,6 @@
 using Rules.CatalogTool;
 
-namespace Rules.Tests.Catalog;
+namespace Rules.Tests.FieldCatalogTool;
 
 /// <summary>One in-process derivation shared by the catalog tests (it reads ~500 KB of gzipped schemas).</summary>
 internal static class DerivedCatalog

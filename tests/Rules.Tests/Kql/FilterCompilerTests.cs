@@ -216,7 +216,7 @@ public class FilterCorpusTests
             if (result is not null)
             {
                 compiled++;
-                compiledForQueryRules += Rules.Language.Kql.RuleTypeSupport.IsQueryRuleType(filter.Type) ? 1 : 0;
+                compiledForQueryRules += Rules.Language.Compilation.RuleTypeSupport.IsQueryRuleType(filter.Type) ? 1 : 0;
                 Assert.IsType<NotExpr>(result);
                 continue;
             }
@@ -232,7 +232,7 @@ public class FilterCorpusTests
         // in the catalog, which covers the fields of compiled rules).
         if (catalog != Catalog)
         {
-            Assert.Equal(filters.Count(f => Rules.Language.Kql.RuleTypeSupport.IsQueryRuleType(f.Type)), compiledForQueryRules);
+            Assert.Equal(filters.Count(f => Rules.Language.Compilation.RuleTypeSupport.IsQueryRuleType(f.Type)), compiledForQueryRules);
         }
     }
 }
@@ -266,7 +266,7 @@ public class FilteredRuleCorpusTests
                 Query = rule.Query,
                 Filters = group.Select(f => new RuleFilter(f.Json, f.Negate, false, new SourceSpan(0, 0))).ToArray(),
             };
-            var (plan, diagnostics) = Rules.Language.Kql.KqlRuleCompiler.Compile(document, new SourceText(rule.Path, rule.Query), catalog);
+            var (plan, diagnostics) = Rules.Language.Compilation.RuleCompiler.CompileDocument(document, new SourceText(rule.Path, rule.Query), catalog);
             Assert.DoesNotContain(diagnostics, d => d.IsError);
             var condition = Assert.IsType<EventQueryPlan>(plan).Condition;
 

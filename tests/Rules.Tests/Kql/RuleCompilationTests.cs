@@ -1,3 +1,4 @@
+using Rules.Language.Compilation;
 using Rules.Language.Documents;
 using Rules.Language.Ir;
 using Rules.Language.Kql;
@@ -28,7 +29,7 @@ public class RuleCompilationTests
     [Fact]
     public void Query_errors_point_into_the_rule_file()
     {
-        var (plan, diagnostics) = KqlRuleCompiler.Compile(Rule(), new SourceText("rule.toml", File), Catalog);
+        var (plan, diagnostics) = RuleCompiler.CompileDocument(Rule(), new SourceText("rule.toml", File), Catalog);
         Assert.Null(plan);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("DR6003", diagnostic.Id);
@@ -41,7 +42,7 @@ public class RuleCompilationTests
     public void Query_and_filters_make_one_event_plan()
     {
         var filter = new RuleFilter("{\"meta\":{\"negate\":true},\"query\":{\"exists\":{\"field\":\"source.ip\"}}}", true, false, new SourceSpan(0, 6));
-        var (plan, diagnostics) = KqlRuleCompiler.Compile(Rule(query: "process.name:cmd.exe", filters: filter), new SourceText("rule.toml", File), Catalog);
+        var (plan, diagnostics) = RuleCompiler.CompileDocument(Rule(query: "process.name:cmd.exe", filters: filter), new SourceText("rule.toml", File), Catalog);
         Assert.Empty(diagnostics);
         var eventPlan = Assert.IsType<EventQueryPlan>(plan);
         Assert.Empty(eventPlan.Categories);
@@ -50,7 +51,7 @@ public class RuleCompilationTests
 
     [Fact]
     public void Lucene_queries_are_DR7003() =>
-        Assert.Equal("DR7003", Assert.Single(KqlRuleCompiler.Compile(Rule(language: "lucene"), new SourceText("rule.toml", File), Catalog).Diagnostics).Id);
+        Assert.Equal("DR7003", Assert.Single(RuleCompiler.CompileDocument(Rule(language: "lucene"), new SourceText("rule.toml", File), Catalog).Diagnostics).Id);
 
     [Theory]
     [InlineData("threat_match")]
@@ -58,7 +59,7 @@ public class RuleCompilationTests
     [InlineData("machine_learning")]
     public void Unsupported_rule_types_warn_DR7001_at_the_type_key(string type)
     {
-        var (plan, diagnostics) = KqlRuleCompiler.Compile(Rule(type: type), new SourceText("rule.toml", File), Catalog);
+        var (plan, diagnostics) = RuleCompiler.CompileDocument(Rule(type: type), new SourceText("rule.toml", File), Catalog);
         Assert.Null(plan);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("DR7001", diagnostic.Id);

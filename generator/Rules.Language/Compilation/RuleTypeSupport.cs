@@ -8,7 +8,7 @@ using Rules.Language.Ir;
 using Rules.Language.Schema;
 using Rules.Language.Text;
 
-namespace Rules.Language.Kql
+namespace Rules.Language.Compilation
 {
     /// <summary>Which rule types this compiler turns into matchers.</summary>
     public static class RuleTypeSupport
@@ -58,46 +58,6 @@ namespace Rules.Language.Kql
             var end = lineEnd < 0 ? file.Text.Length : lineEnd;
             var start = match.Index + (match.Value.Length - match.Value.TrimStart().Length);
             return SourceSpan.FromBounds(start, end > start && file.Text[end - 1] == '\r' ? end - 1 : end);
-        }
-    }
-
-    /// <summary>
-    /// Compiles a query, new_terms or threshold rule: its KQL query (language kuery) combined with its filters,
-    /// into one per-event plan. new_terms and threshold add history or counting on top, outside the per-event
-    /// condition; their query compiles like any other.
-    /// </summary>
-    public static class KqlRuleCompiler
-    {
-        public static (QueryPlan? Plan, IReadOnlyList<RuleDiagnostic> Diagnostics) Compile(RuleDocument rule, SourceText file, FieldCatalog catalog)
-        {
-            var diagnostics = new List<RuleDiagnostic>();
-            var unsupported = RuleTypeSupport.Check(rule, file);
-            if (unsupported is not null)
-            {
-                diagnostics.Add(unsupported);
-                return (null, diagnostics);
-            }
-
-            var map = rule.QuerySourceMap ?? new StringSourceMap(rule.QuerySpan.Start);
-            var source = new QuerySource(file, rule.Query, map);
-            if (rule.Language != "kuery")
-            {
-                diagnostics.Add(source.Error(
-                    DiagnosticIds.UnsupportedLanguage,
-                    0,
-                    rule.Query.Length,
-                    $"Query language '{rule.Language}' is not supported for {rule.Type} rules; write the query in KQL (language = \"kuery\")."));
-                return (null, diagnostics);
-            }
-
-            var condition = KqlCompiler.Compile(source, catalog, diagnostics);
-            if (condition is null)
-            {
-                return (null, diagnostics);
-            }
-
-            var filtered = FilterCompiler.ApplyFilters(condition, rule.Filters, catalog, file, diagnostics);
-            return filtered is null ? (null, diagnostics) : (new EventQueryPlan(EquatableArray<string>.Empty, filtered), diagnostics);
         }
     }
 }
