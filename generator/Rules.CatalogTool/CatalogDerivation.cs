@@ -88,7 +88,7 @@ internal static class CatalogDerivation
 
         var ordered = merged.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         var tsv = WriteTsv(ordered);
-        var record = RecordSourceWriter.Write(ordered.Where(f => f.Source == "ecs").ToList());
+        var record = RecordSourceWriter.Write(ordered.Where(f => f.Source == "ecs").ToList(), ordered.Where(f => f.MultiFieldOf is not null).ToList());
         var statistics = new CatalogStatistics(
             ecs.Count,
             ordered.Count(f => f.Source != "ecs"),
