@@ -19,8 +19,8 @@ internal sealed record CatalogStatistics(
     IReadOnlyDictionary<string, int> Skipped);
 
 /// <summary>
-/// Merges the schema sources into one catalog. Priority, highest first: ECS; Elastic Defend endpoint fields;
-/// non-ecs-schema.json; Beats; the hand-curated supplemental-fields.tsv ("schema data wins where both exist").
+/// Merges the schema sources into one catalog. Priority, highest first: ECS; ECS multi_fields; Elastic Defend endpoint
+/// fields; non-ecs-schema.json; Beats; the hand-curated supplemental-fields.tsv ("schema data wins where both exist").
 /// </summary>
 internal static class CatalogDerivation
 {
