@@ -19,8 +19,8 @@ internal sealed record CatalogStatistics(
     IReadOnlyDictionary<string, int> Skipped);
 
 /// <summary>
-/// Merges the schema sources into one catalog. Priority, highest first: ECS; Elastic Defend endpoint fields;
-/// non-ecs-schema.json; Beats; the hand-curated supplemental-fields.tsv ("schema data wins where both exist").
+/// Merges the schema sources into one catalog. Priority, highest first: ECS; ECS multi_fields; Elastic Defend endpoint
+/// fields; non-ecs-schema.json; Beats; the hand-curated supplemental-fields.tsv ("schema data wins where both exist").
 /// </summary>
 internal static class CatalogDerivation
 {
@@ -31,7 +31,7 @@ internal static class CatalogDerivation
     public static DerivedFiles Derive(string schemasDirectory, string supplementalPath)
     {
         var skipped = new SkipLog();
-        var ecs = SchemaSources.ReadEcs(schemasDirectory);
+        var ecs = SchemaSources.ReadEcs(schemasDirectory, out var ecsMultiFields);
         var ecsTypes = ecs.ToDictionary(f => f.Path, f => f.Type, StringComparer.Ordinal);
 
         var merged = new Dictionary<string, SchemaField>(StringComparer.Ordinal);
@@ -66,7 +66,8 @@ internal static class CatalogDerivation
             }
         }
 
-        AddIntegration(SchemaSources.ReadEndpoint(schemasDirectory), "endpoint");
+        AddIntegration(ecsMultiFields, "ecs multi_fields");
+        AddIntegration(SchemaSources.ReadEndpoint(schemasDirectory).Select(f => AsEndpointMultiField(f, merged)), "endpoint");
         AddIntegration(SchemaSources.ReadNonEcs(schemasDirectory), "non-ecs-schema");
         AddIntegration(SchemaSources.ReadBeats(schemasDirectory, ecsTypes, skipped), "beats");
 
@@ -87,7 +88,7 @@ internal static class CatalogDerivation
 
         var ordered = merged.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         var tsv = WriteTsv(ordered);
-        var record = RecordSourceWriter.Write(ordered.Where(f => f.Source == "ecs").ToList());
+        var record = RecordSourceWriter.Write(ordered.Where(f => f.Source == "ecs").ToList(), ordered.Where(f => f.MultiFieldOf is not null).ToList());
         var statistics = new CatalogStatistics(
             ecs.Count,
             ordered.Count(f => f.Source != "ecs"),
@@ -96,6 +97,36 @@ internal static class CatalogDerivation
             bySource,
             skipped.Reasons);
         return new DerivedFiles(tsv, record, statistics, ordered);
+    }
+
+    /// <summary>
+    /// Elastic Defend maps <c>.caseless</c> (keyword, lowercase normalizer) and <c>.text</c> (text) multi-fields under
+    /// some ECS keyword fields (process.name.caseless, process.command_line.text); the endpoint schema lists them as
+    /// plain fields. They are recognised by that suffix under an ECS keyword/wildcard leaf.
+    /// </summary>
+    private static SchemaField AsEndpointMultiField(SchemaField field, IReadOnlyDictionary<string, SchemaField> merged)
+    {
+        var dot = field.Path.LastIndexOf('.');
+        if (dot < 0)
+        {
+            return field;
+        }
+
+        var suffix = field.Path.Substring(dot + 1);
+        if ((suffix == "caseless" || suffix == "text")
+            && merged.TryGetValue(field.Path.Substring(0, dot), out var parent)
+            && parent.Source == "ecs"
+            && (parent.Type is "keyword" or "wildcard"))
+        {
+            return field with
+            {
+                MultiFieldOf = parent.Path,
+                Normalizer = suffix == "caseless" ? "lowercase" : null,
+                IsArray = parent.IsArray,
+            };
+        }
+
+        return field;
     }
 
     /// <summary>
@@ -132,14 +163,20 @@ internal static class CatalogDerivation
         builder.Append("# Field catalog derived by generator/Rules.CatalogTool; do not edit (run the tool, see docs/event-record.md).\n");
         builder.Append("# Sources: ECS 9.5.0 flat, Beats 9.5.0, Elastic Defend endpoint_process, non-ecs-schema.json (elastic/detection-rules\n");
         builder.Append("# 14cf530f0d2177023092449cd9d9348b4a8884c2) and generator/Rules.CatalogTool/supplemental-fields.tsv.\n");
-        builder.Append("# path\ttype\tarray\tfieldset\tsource\n");
+        builder.Append("# path\ttype\tarray\tfieldset\tsource[\tmulti-field of\tnormalizer] (the last two only for multi-fields)\n");
         foreach (var field in fields)
         {
             builder.Append(field.Path).Append('\t')
                 .Append(field.Type).Append('\t')
                 .Append(field.IsArray ? '1' : '0').Append('\t')
                 .Append(field.FieldSet).Append('\t')
-                .Append(field.Source == "ecs" ? "ecs" : "integration").Append('\n');
+                .Append(field.Source == "ecs" ? "ecs" : "integration");
+            if (field.MultiFieldOf is not null)
+            {
+                builder.Append('\t').Append(field.MultiFieldOf).Append('\t').Append(field.Normalizer ?? "");
+            }
+
+            builder.Append('\n');
         }
 
         return builder.ToString();

@@ -40,7 +40,10 @@ internal static class RecordSourceWriter
         public string Segment => Field.Path.Substring(Field.Path.LastIndexOf('.') + 1);
     }
 
-    public static string Write(IReadOnlyList<SchemaField> ecsFields)
+    /// <param name="ecsFields">The ECS fields (document fields).</param>
+    /// <param name="multiFields">Multi-fields (process.name.caseless ...); those whose parent is an ECS leaf go in the
+    /// table so the reader can fill them when a rule registers them.</param>
+    public static string Write(IReadOnlyList<SchemaField> ecsFields, IReadOnlyList<SchemaField> multiFields)
     {
         var objectPaths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var field in ecsFields)
@@ -94,7 +97,13 @@ internal static class RecordSourceWriter
             WriteClass(builder, node);
         }
 
-        WriteTable(builder, allLeaves);
+        var leafIds = allLeaves.ToDictionary(l => l.Field.Path, l => l.Id, StringComparer.Ordinal);
+        var ecsMultiFields = multiFields
+            .Where(m => m.MultiFieldOf is not null && leafIds.ContainsKey(m.MultiFieldOf))
+            .OrderBy(m => m.Path, StringComparer.Ordinal)
+            .Select(m => (ParentId: leafIds[m.MultiFieldOf!], m.Path, Lowercase: m.Normalizer == "lowercase"))
+            .ToList();
+        WriteTable(builder, allLeaves, ecsMultiFields);
         return builder.ToString();
     }
 
@@ -218,7 +227,7 @@ internal static class RecordSourceWriter
         return builder.Append('.').Append(names[names.Length - 1]).ToString();
     }
 
-    private static void WriteTable(StringBuilder builder, IReadOnlyList<Leaf> leaves)
+    private static void WriteTable(StringBuilder builder, IReadOnlyList<Leaf> leaves, IReadOnlyList<(int ParentId, string Path, bool Lowercase)> multiFields)
     {
         builder.Append("\n/// <summary>The ECS leaf fields of <see cref=\"EcsEvent\"/> by id (index), with typed access by id for the reader and writer.</summary>\n");
         builder.Append("internal static partial class EcsFieldTable\n{\n");
@@ -230,6 +239,14 @@ internal static class RecordSourceWriter
             var hasSubfields = leaf.Field.Type is "object" or "flattened";
             builder.Append("        new(\"").Append(leaf.Field.Path).Append("\", OverflowKind.").Append(leaf.Kind).Append(", ")
                 .Append(leaf.Field.IsArray ? "true" : "false").Append(hasSubfields ? ", HasSubfields: true" : "").Append("),\n");
+        }
+
+        builder.Append("    ];\n\n");
+        builder.Append("    /// <summary>Multi-fields of ECS leaves (parent id, path, lowercase normalizer): not in documents, indexed from the parent.</summary>\n");
+        builder.Append("    public static readonly EcsMultiField[] MultiFields =\n    [\n");
+        foreach (var (parentId, path, lowercase) in multiFields)
+        {
+            builder.Append("        new(").Append(parentId).Append(", \"").Append(path).Append("\", ").Append(lowercase ? "true" : "false").Append("),\n");
         }
 
         builder.Append("    ];\n");

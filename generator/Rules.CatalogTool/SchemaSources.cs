@@ -9,7 +9,14 @@ using Rules.Language.Schema;
 namespace Rules.CatalogTool;
 
 /// <summary>One field as a schema file states it, before merging.</summary>
-internal sealed record SchemaField(string Path, string Type, bool IsArray, string FieldSet, string Source, string Origin);
+internal sealed record SchemaField(string Path, string Type, bool IsArray, string FieldSet, string Source, string Origin)
+{
+    /// <summary>For a multi-field: the field whose value is indexed into it (written as catalog column 6).</summary>
+    public string? MultiFieldOf { get; init; }
+
+    /// <summary>For a keyword multi-field with a normalizer, e.g. "lowercase" (catalog column 7).</summary>
+    public string? Normalizer { get; init; }
+}
 
 /// <summary>What a schema reader skipped, so the tool can report it instead of dropping it silently.</summary>
 internal sealed class SkipLog
@@ -44,12 +51,38 @@ internal static class SchemaSources
     /// contains "array", or when it lies under an object/nested field that is an array (dns.answers.*, *.sections.*):
     /// Elasticsearch flattens arrays of objects, so such a leaf holds one value per element.
     /// </summary>
-    public static List<SchemaField> ReadEcs(string schemasDirectory)
+    public static List<SchemaField> ReadEcs(string schemasDirectory) => ReadEcs(schemasDirectory, out _);
+
+    /// <param name="multiFields">ECS multi_fields (process.command_line.text ...): not document fields, so they are
+    /// returned apart, as integration fields pointing at their parent.</param>
+    public static List<SchemaField> ReadEcs(string schemasDirectory, out List<SchemaField> multiFields)
     {
         using var document = LoadJson(Path.Combine(schemasDirectory, EcsFile));
         var raw = new List<(string Path, string Type, bool Array)>();
+        multiFields = new List<SchemaField>();
         foreach (var entry in document.RootElement.EnumerateObject())
         {
+            if (entry.Value.TryGetProperty("multi_fields", out var multi) && multi.ValueKind == JsonValueKind.Array)
+            {
+                var parentIsArray = entry.Value.TryGetProperty("normalize", out var parentNormalize)
+                    && parentNormalize.ValueKind == JsonValueKind.Array
+                    && parentNormalize.EnumerateArray().Any(n => n.ValueKind == JsonValueKind.String && n.GetString() == "array");
+                foreach (var item in multi.EnumerateArray())
+                {
+                    var flatName = item.TryGetProperty("flat_name", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : null;
+                    var multiType = item.TryGetProperty("type", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString()! : null;
+                    if (flatName is not null && multiType is not null)
+                    {
+                        var normalizer = item.TryGetProperty("normalizer", out var nz) && nz.ValueKind == JsonValueKind.String ? nz.GetString() : null;
+                        multiFields.Add(new SchemaField(flatName, multiType, parentIsArray, EcsFieldSet(entry.Name), "integration", EcsFile + " multi_fields")
+                        {
+                            MultiFieldOf = entry.Name,
+                            Normalizer = normalizer,
+                        });
+                    }
+                }
+            }
+
             var type = entry.Value.GetProperty("type").GetString() ?? "keyword";
             var isArray = entry.Value.TryGetProperty("normalize", out var normalize)
                 && normalize.ValueKind == JsonValueKind.Array

@@ -47,7 +47,10 @@ namespace Rules.Language.Schema
             }
         }
 
-        /// <summary>Reads the tab-separated catalog: path, type, array (0/1), field set, source (ecs|integration|user).</summary>
+        /// <summary>
+        /// Reads the tab-separated catalog: path, type, array (0/1), field set, source (ecs|integration|user), and for
+        /// multi-fields two optional columns: the parent field and the normalizer.
+        /// </summary>
         public static IEnumerable<FieldDefinition> ReadTsv(TextReader reader)
         {
             string? line;
@@ -70,7 +73,11 @@ namespace Rules.Language.Schema
                     "user" => FieldSource.User,
                     _ => FieldSource.Integration,
                 };
-                yield return new FieldDefinition(parts[0], type, parts[2] == "1", parts[3], source);
+                yield return new FieldDefinition(parts[0], type, parts[2] == "1", parts[3], source)
+                {
+                    MultiFieldOf = parts.Length > 5 && parts[5].Length > 0 ? parts[5] : null,
+                    Normalizer = parts.Length > 6 && parts[6].Length > 0 ? parts[6] : null,
+                };
             }
         }
 

@@ -58,6 +58,16 @@ namespace Rules.Language.Schema
     {
         public bool IsEcs => Source == FieldSource.Ecs;
 
+        /// <summary>
+        /// For a multi-field (<c>process.command_line.text</c>, Elastic Defend's <c>process.name.caseless</c>): the field
+        /// whose value Elasticsearch indexes into it. Documents never carry a multi-field, so a matcher reads this parent
+        /// (through <see cref="Normalizer"/> or the text analysis of <see cref="Type"/>). Null for ordinary fields.
+        /// </summary>
+        public string? MultiFieldOf { get; init; }
+
+        /// <summary>The keyword normalizer of a multi-field ("lowercase" for .caseless), or null.</summary>
+        public string? Normalizer { get; init; }
+
         public FieldValueKind ValueKind => FieldTypes.ValueKindOf(Type);
     }
 

@@ -46,6 +46,7 @@ public static class OverflowFieldRegistry
 
     private static SlotInfo[] _slots = new SlotInfo[256];
     private static int _count;
+    private static int _declaredVersion;
 
     private sealed class SlotInfo(string path, OverflowKind kind, bool declared)
     {
@@ -58,6 +59,9 @@ public static class OverflowFieldRegistry
 
     /// <summary>Number of registered fields.</summary>
     public static int Count => Volatile.Read(ref _count);
+
+    /// <summary>Changes whenever code declares a field (not when the reader infers one); lets readers refresh caches.</summary>
+    internal static int DeclaredVersion => Volatile.Read(ref _declaredVersion);
 
     /// <summary>Registers (or finds) a field that code reads; returns its slot with <paramref name="kind"/>.</summary>
     public static OverflowField Register(string path, OverflowKind kind)
@@ -72,12 +76,15 @@ public static class OverflowFieldRegistry
                 {
                     info.StorageKind = kind;
                     info.Declared = true;
+                    Interlocked.Increment(ref _declaredVersion);
                 }
 
                 return new OverflowField(slot, info.Path, kind);
             }
 
-            return new OverflowField(Add(path, kind, declared: true), path, kind);
+            var added = Add(path, kind, declared: true);
+            Interlocked.Increment(ref _declaredVersion);
+            return new OverflowField(added, path, kind);
         }
     }
 
@@ -119,6 +126,9 @@ public static class OverflowFieldRegistry
     }
 
     internal static OverflowKind StorageKind(int slot) => Volatile.Read(ref _slots)[slot].StorageKind;
+
+    /// <summary>True when code (a rule) registered the field, not only the reader.</summary>
+    internal static bool IsDeclared(int slot) => Volatile.Read(ref _slots)[slot].Declared;
 
     internal static string PathOf(int slot) => Volatile.Read(ref _slots)[slot].Path;
 

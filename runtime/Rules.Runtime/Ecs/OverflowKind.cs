@@ -22,3 +22,9 @@ public enum OverflowKind
 /// its value is an object whose keys are themselves queryable fields (ECS types object and flattened, e.g. labels.env).
 /// </summary>
 internal readonly record struct EcsField(string Path, OverflowKind Kind, bool IsArray, bool HasSubfields = false);
+
+/// <summary>
+/// A multi-field of an ECS leaf (process.name.caseless of process.name): Elasticsearch indexes the parent's value into it,
+/// lowercased when <paramref name="Lowercase"/> (the lowercase normalizer). Documents never carry it.
+/// </summary>
+internal readonly record struct EcsMultiField(int ParentId, string Path, bool Lowercase);

@@ -28,6 +28,8 @@ internal sealed class EventDocumentParser
     private readonly ReadStatistics _statistics;
     private readonly PendingValues?[] _pending = new PendingValues?[EcsFieldTable.Count];
     private readonly List<int> _touched = new();
+    private List<(OverflowField Field, bool Lowercase)>?[] _multiFieldsByParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
+    private int _declaredVersionSeen = -1;
     private char[] _path = new char[256];
     private char[] _scratch = new char[128];
     private EcsEvent _event = null!;
@@ -555,6 +557,7 @@ internal sealed class EventDocumentParser
     /// </summary>
     private void Finish()
     {
+        RefreshMultiFields();
         foreach (var id in _touched)
         {
             var pending = _pending[id]!;
@@ -577,6 +580,11 @@ internal sealed class EventDocumentParser
                 }
             }
 
+            if (_multiFieldsByParent[id] is { } multiFields)
+            {
+                FillMultiFields(multiFields, values, field.IsArray || several);
+            }
+
             if (pending.BadRaw.Count > 0 || (!field.IsArray && several))
             {
                 var overflowField = EcsOverflowFields[id] ??= OverflowFieldRegistry.Register(field.Path, field.Kind);
@@ -590,6 +598,50 @@ internal sealed class EventDocumentParser
                 foreach (var raw in pending.BadRaw)
                 {
                     overflow.AddRaw(raw, bad: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finds the multi-fields (process.name.caseless) that rules registered, when code declared a field since last time;
+    /// only those are filled, so unused multi-fields cost nothing.
+    /// </summary>
+    private void RefreshMultiFields()
+    {
+        var version = OverflowFieldRegistry.DeclaredVersion;
+        if (version == _declaredVersionSeen)
+        {
+            return;
+        }
+
+        _declaredVersionSeen = version;
+        var byParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
+        foreach (var multiField in EcsFieldTable.MultiFields)
+        {
+            if (OverflowFieldRegistry.TryGet(multiField.Path, out var registered) && OverflowFieldRegistry.IsDeclared(registered.Slot))
+            {
+                (byParent[multiField.ParentId] ??= new List<(OverflowField, bool)>()).Add((registered, multiField.Lowercase));
+            }
+        }
+
+        _multiFieldsByParent = byParent;
+    }
+
+    /// <summary>Indexes the parent's values into its registered multi-fields, as Elasticsearch does; the writer skips them.</summary>
+    private void FillMultiFields(List<(OverflowField Field, bool Lowercase)> multiFields, List<Converted> parentValues, bool isArray)
+    {
+        foreach (var (multiField, lowercase) in multiFields)
+        {
+            var values = _event.Overflow.ForWriting(multiField.Slot);
+            values.NoteSource(derived: true);
+            values.IsArray |= isArray;
+            foreach (var value in parentValues)
+            {
+                if (value.Text is { } text && !value.IsRaw)
+                {
+                    // The lowercase normalizer lowercases per character, locale-independently.
+                    values.AddString(lowercase ? text.ToLowerInvariant() : text);
                 }
             }
         }

@@ -68,6 +68,31 @@ public class CatalogDerivationTests
     }
 
     [Fact]
+    public void Multi_fields_point_at_the_field_whose_value_they_index()
+    {
+        var catalog = FieldCatalog.BuiltIn;
+        Assert.True(catalog.TryGetField("process.name.caseless", out var caseless));
+        Assert.Equal(("process.name", "lowercase", FieldType.Keyword, FieldSource.Integration), (caseless.MultiFieldOf, caseless.Normalizer, caseless.Type, caseless.Source));
+        Assert.True(catalog.TryGetField("process.command_line.text", out var text));
+        Assert.Equal(("process.command_line", (string?)null, FieldType.MatchOnlyText), (text.MultiFieldOf, text.Normalizer, text.Type));
+        Assert.True(catalog.TryGetField("user_agent.original.text", out var ecsMulti));
+        Assert.Equal("user_agent.original", ecsMulti.MultiFieldOf);
+        Assert.True(catalog.TryGetField("process.name", out var plain));
+        Assert.Null(plain.MultiFieldOf);
+        Assert.Equal(120, catalog.Fields.Count(f => f.MultiFieldOf is not null && f.Type == FieldType.MatchOnlyText));
+        Assert.All(catalog.Fields.Where(f => f.MultiFieldOf is not null), f => Assert.True(catalog.TryGetField(f.MultiFieldOf!, out _), f.Path));
+    }
+
+    [Fact]
+    public void Catalog_reader_accepts_rows_with_and_without_multi_field_columns()
+    {
+        var rows = FieldCatalog.ReadTsv(new StringReader("# c\na.b\tkeyword\t1\ta\tecs\na.b.caseless\tkeyword\t0\ta\tintegration\ta.b\tlowercase\n")).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Null(rows[0].MultiFieldOf);
+        Assert.Equal(("a.b", "lowercase"), (rows[1].MultiFieldOf, rows[1].Normalizer));
+    }
+
+    [Fact]
     public void Fields_tsv_is_sorted_and_well_formed()
     {
         var lines = Derived.Value.FieldsTsv.Split('\n').Where(l => l.Length > 0 && l[0] != '#').ToList();
@@ -77,7 +102,7 @@ public class CatalogDerivationTests
         Assert.All(lines, line =>
         {
             var parts = line.Split('\t');
-            Assert.Equal(5, parts.Length);
+            Assert.True(parts.Length == 5 || parts.Length == 7, line);
             Assert.True(FieldTypes.TryParse(parts[1], out _), line);
             Assert.Contains(parts[2], new[] { "0", "1" });
             Assert.Contains(parts[4], new[] { "ecs", "integration" });

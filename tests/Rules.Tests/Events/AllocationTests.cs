@@ -9,6 +9,7 @@ namespace Rules.Tests.Events;
 /// Allocation per event of the reader with a reused record (docs/event-record.md, "Allocation"): numbers and booleans
 /// cost nothing once buffers are warm, whatever the number of fields; strings cost what the record keeps.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public class AllocationTests(ITestOutputHelper output)
 {
     private static readonly string[] NumericEcsFields =
@@ -101,4 +102,11 @@ public class AllocationTests(ITestOutputHelper output)
         output.WriteLine($"bytes per event: 4 string fields {few:F1}, 40 string fields {many:F1}; per string {(many - few) / 36:F1}");
         Assert.True((many - few) / 36 <= 48, $"per kept string: {(many - few) / 36}");
     }
+}
+
+/// <summary>Runs alone: other tests registering fields at the same time would make readers refresh their caches.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public class AllocationCollection
+{
+    public const string Name = "Allocation measurements";
 }

@@ -154,6 +154,20 @@ public class EventReaderTests
     }
 
     [Fact]
+    public void Registered_multi_fields_are_indexed_from_their_parent()
+    {
+        var caseless = OverflowFieldRegistry.Register("process.executable.caseless", OverflowKind.String);
+        var text = OverflowFieldRegistry.Register("process.parent.command_line.text", OverflowKind.Text);
+        var e = ReadOne("""{"process":{"executable":"C:\\Windows\\CMD.EXE","parent":{"command_line":"Explorer.EXE /x"}}}""");
+        Assert.Equal(new[] { @"c:\windows\cmd.exe" }, e.Overflow.GetStrings(caseless).ToArray());
+        Assert.Equal(new[] { "Explorer.EXE /x" }, e.Overflow.GetStrings(text).ToArray());
+        // Not written back: documents never carry multi-fields.
+        Assert.Equal("""{"process":{"executable":"C:\\Windows\\CMD.EXE","parent":{"command_line":"Explorer.EXE /x"}}}""", EventWriter.ToJson(e));
+        // Unregistered multi-fields cost nothing and read as absent.
+        Assert.Null(ReadOne("""{"process":{"working_directory":"/Tmp"}}""")["process.working_directory.caseless"]);
+    }
+
+    [Fact]
     public void Arrays_of_objects_are_flattened_into_their_leaves()
     {
         var e = ReadOne("""{"dns":{"answers":[{"name":"a.com","ttl":60},{"name":"b.com","ttl":30}]},"custom":[{"k":"x"},{"k":"y"}]}""");
