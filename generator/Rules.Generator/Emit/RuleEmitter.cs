@@ -373,6 +373,12 @@ namespace Rules.Generator.Emit
 
         private string StringMatch(StringMatchExpr match, string target)
         {
+            if (!match.CaseInsensitive && match.Kind != StringMatchKind.Regex && match.Target is FieldExpr { Field.LowercaseNormalized: true })
+            {
+                // Elasticsearch normalizes the query's terms with the field's normalizer too: compare ignoring case.
+                match = match with { CaseInsensitive = true };
+            }
+
             var comparison = match.CaseInsensitive ? "global::System.StringComparison.OrdinalIgnoreCase" : "global::System.StringComparison.Ordinal";
             var patterns = match.Patterns;
             switch (match.Kind)

@@ -29,7 +29,7 @@ namespace Rules.Language.Binding
         {
             if (_catalog.TryGetField(path, out var field))
             {
-                return new BoundField(field.Path, field.Type, field.IsArray, field.IsEcs, optional);
+                return BoundField.From(field, optional);
             }
 
             if (optional)

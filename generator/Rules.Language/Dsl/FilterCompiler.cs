@@ -644,12 +644,12 @@ namespace Rules.Language.Dsl
             {
                 foreach (var definition in _catalog.Expand(name))
                 {
-                    fields.Add(new BoundField(definition.Path, definition.Type, definition.IsArray, definition.IsEcs, false));
+                    fields.Add(BoundField.From(definition, optional: false));
                 }
             }
             else if (_catalog.TryGetField(name, out var definition))
             {
-                fields.Add(new BoundField(definition.Path, definition.Type, definition.IsArray, definition.IsEcs, false));
+                fields.Add(BoundField.From(definition, optional: false));
             }
 
             if (fields.Count == 0)

@@ -24,6 +24,14 @@ namespace Rules.Language.Ir
     public sealed record BoundField(string Path, FieldType Type, bool IsArray, bool IsEcs, bool IsOptional)
     {
         public FieldValueKind ValueKind => FieldTypes.ValueKindOf(Type);
+
+        /// <summary>A keyword field with Elasticsearch's <c>lowercase</c> normalizer (Elastic Defend's <c>*.caseless</c>):
+        /// its values and the query's terms are both lowercased, so exact comparisons on it ignore case.</summary>
+        public bool LowercaseNormalized { get; init; }
+
+        /// <summary>The bound form of a catalog field.</summary>
+        public static BoundField From(FieldDefinition field, bool optional) =>
+            new BoundField(field.Path, field.Type, field.IsArray, field.IsEcs, optional) { LowercaseNormalized = field.Normalizer == "lowercase" };
     }
 
     // ---------------------------------------------------------------- boolean expressions

@@ -291,7 +291,7 @@ namespace Rules.Language.Kql
                 {
                     foreach (var definition in _catalog.Expand(glob))
                     {
-                        fields.Add(new BoundField(definition.Path, definition.Type, definition.IsArray, definition.IsEcs, false));
+                        fields.Add(BoundField.From(definition, optional: false));
                     }
                 }
 

@@ -103,4 +103,17 @@ public class EmittedSemanticsTests
         Assert.True(rule.Matches(Process("cmd.x")));
         Assert.False(rule.Matches(Process("cmd.exe")));
     }
+
+    [Fact]
+    public void Caseless_multi_fields_compare_like_their_lowercase_normalizer()
+    {
+        // Elastic Defend's process.name.caseless has a lowercase normalizer: Elasticsearch lowercases both the
+        // indexed value and the query's term, so == on it ignores case.
+        var rule = CompiledRuleSet.Compile(CompiledRuleSet.Rule("process where process.name.caseless == \"CMD.EXE\"")).Single();
+        var e = Process("Cmd.Exe");
+        e.Overflow.Set("process.name.caseless", "cmd.exe");
+        Assert.True(rule.Matches(e));
+        e.Overflow.Set("process.name.caseless", "powershell.exe");
+        Assert.False(rule.Matches(e));
+    }
 }
