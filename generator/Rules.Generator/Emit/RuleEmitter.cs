@@ -6,6 +6,7 @@ using System.Text;
 using Rules.Generator.Model;
 using Rules.Language.Documents;
 using Rules.Language.Ir;
+using Rules.Language.Optimization;
 using Rules.Language.Schema;
 
 namespace Rules.Generator.Emit
@@ -84,6 +85,7 @@ namespace Rules.Generator.Emit
             b.Append("        /// <inheritdoc/>\n");
             b.Append("        public override bool MatchesCondition(").Append(Runtime).Append(".EcsEvent e) =>\n");
             b.Append("            ").Append(conditionCode).Append(";\n");
+            AppendAnchor(b, plan);
             foreach (var method in _checkMethods)
             {
                 b.Append('\n').Append(method);
@@ -93,6 +95,26 @@ namespace Rules.Generator.Emit
             AppendMetadata(b);
             b.Append("    }\n}\n");
             return b.ToString();
+        }
+
+        /// <summary>The value index the engine dispatches on, when the condition has one (Optimization/AnchorSelection).</summary>
+        private static void AppendAnchor(StringBuilder b, EventQueryPlan plan)
+        {
+            var anchor = AnchorSelection.Select(plan);
+            if (anchor is null)
+            {
+                return;
+            }
+
+            b.Append('\n');
+            b.Append("        /// <summary>This rule can only match when <c>").Append(anchor.FieldPath).Append("</c> is one of its values")
+                .Append(anchor.IgnoreCase ? " (any case)" : string.Empty).Append(": the engine indexes it by them.</summary>\n");
+            b.Append("        public override ").Append(Runtime).Append(".RuleAnchor? Anchor => AnchorIndex;\n\n");
+            b.Append("        private static readonly ").Append(Runtime).Append(".RuleAnchor AnchorIndex = new ").Append(Runtime).Append(".RuleAnchor(\n");
+            b.Append("            ").Append(CSharp.String(anchor.FieldPath)).Append(",\n");
+            b.Append("            ignoreCase: ").Append(CSharp.Bool(anchor.IgnoreCase)).Append(",\n");
+            b.Append("            static e => ").Append(EcsNaming.Accessor("e", anchor.FieldPath)).Append(",\n");
+            b.Append(string.Join(",\n", anchor.Values.Select(v => "            " + CSharp.String(v)))).Append(");\n");
         }
 
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");

@@ -8,6 +8,7 @@ using Rules.Language.Dsl;
 using Rules.Language.Eql;
 using Rules.Language.Ir;
 using Rules.Language.Kql;
+using Rules.Language.Optimization;
 using Rules.Language.Schema;
 using Rules.Language.Text;
 
@@ -94,6 +95,11 @@ namespace Rules.Language.Compilation
             if (rule.Filters.Count > 0 && plan is not null)
             {
                 plan = ApplyFilters(plan, rule, file, catalog, diagnostics);
+            }
+
+            if (plan is EventQueryPlan single)
+            {
+                plan = CategoryLifting.Apply(single);
             }
 
             return (diagnostics.Any(d => d.IsError) ? null : plan, diagnostics);

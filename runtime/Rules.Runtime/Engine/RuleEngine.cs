@@ -5,15 +5,21 @@ using System.Collections.Generic;
 namespace Rules.Runtime;
 
 /// <summary>
-/// Runs compiled single-event rules over events. Rules are grouped by the event categories they need (decided at
-/// build time), so an event is only offered to the rules its <c>event.category</c> values can match; rules that
-/// apply to any event are offered every event. Thread-safe for concurrent <see cref="Match"/> calls: all state is
-/// built in the constructor and read-only afterwards (no locks on the hot path).
+/// Runs compiled single-event rules over events, offering each event only to the rules that can match it:
+/// <list type="number">
+/// <item>by event category: rules are grouped by the categories they need (decided at build time); rules for any
+/// category form their own group;</item>
+/// <item>within a group, by anchor: a rule with a <see cref="RuleAnchor"/> sits in a hash table under each of its
+/// values, so one lookup of the event's value (per anchored field) finds the only rules that can match; the rest
+/// are run in turn.</item>
+/// </list>
+/// Thread-safe for concurrent <see cref="Match"/> calls: everything is built in the constructor and read-only
+/// afterwards (no locks on the hot path). <see cref="Match"/> allocates nothing.
 /// </summary>
 public sealed class RuleEngine
 {
-    private readonly EventRule[] _anyCategoryRules;
-    private readonly FrozenDictionary<string, EventRule[]> _rulesByCategory;
+    private readonly RuleGroup _anyCategory;
+    private readonly FrozenDictionary<string, RuleGroup> _byCategory;
     private readonly bool _hasMultiCategoryRules;
 
     public RuleEngine(IEnumerable<CompiledRule> rules)
@@ -47,14 +53,14 @@ public sealed class RuleEngine
             }
         }
 
-        _anyCategoryRules = anyCategory.ToArray();
-        var frozen = new Dictionary<string, EventRule[]>(StringComparer.Ordinal);
+        _anyCategory = new RuleGroup(anyCategory);
+        var groups = new Dictionary<string, RuleGroup>(StringComparer.Ordinal);
         foreach (var pair in byCategory)
         {
-            frozen[pair.Key] = pair.Value.ToArray();
+            groups[pair.Key] = new RuleGroup(pair.Value);
         }
 
-        _rulesByCategory = frozen.ToFrozenDictionary(StringComparer.Ordinal);
+        _byCategory = groups.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public IReadOnlyList<CompiledRule> Rules { get; }
@@ -65,14 +71,7 @@ public sealed class RuleEngine
     /// </summary>
     public void Match(EcsEvent e, List<EventRule> matches)
     {
-        foreach (var rule in _anyCategoryRules)
-        {
-            if (rule.MatchesCondition(e))
-            {
-                matches.Add(rule);
-            }
-        }
-
+        _anyCategory.Match(e, matches, firstNew: matches.Count, deduplicate: false);
         var categories = e.Event?.Category;
         if (categories is null)
         {
@@ -83,18 +82,12 @@ public sealed class RuleEngine
         for (var i = 0; i < categories.Length; i++)
         {
             var category = categories[i];
-            if (category is null || !_rulesByCategory.TryGetValue(category, out var rules) || AppearsEarlier(categories, i))
+            if (category is null || !_byCategory.TryGetValue(category, out var group) || AppearsEarlier(categories, i))
             {
                 continue;
             }
 
-            foreach (var rule in rules)
-            {
-                if (rule.MatchesCondition(e) && !(_hasMultiCategoryRules && AlreadyMatched(matches, firstNew, rule)))
-                {
-                    matches.Add(rule);
-                }
-            }
+            group.Match(e, matches, firstNew, deduplicate: _hasMultiCategoryRules);
         }
     }
 
@@ -112,16 +105,102 @@ public sealed class RuleEngine
         return false;
     }
 
-    private static bool AlreadyMatched(List<EventRule> matches, int from, EventRule rule)
+    /// <summary>The rules of one category: anchored ones indexed by value, the others run in turn.</summary>
+    private sealed class RuleGroup
     {
-        for (var i = from; i < matches.Count; i++)
+        private readonly AnchorIndex[] _indexes;
+        private readonly EventRule[] _unanchored;
+
+        public RuleGroup(List<EventRule> rules)
         {
-            if (ReferenceEquals(matches[i], rule))
+            var unanchored = new List<EventRule>();
+            var byField = new Dictionary<(string Field, bool IgnoreCase), (Func<EcsEvent, string?> Read, Dictionary<string, List<EventRule>> Rules)>();
+            foreach (var rule in rules)
             {
-                return true;
+                var anchor = rule.Anchor;
+                if (anchor is null)
+                {
+                    unanchored.Add(rule);
+                    continue;
+                }
+
+                var key = (anchor.FieldPath, anchor.IgnoreCase);
+                if (!byField.TryGetValue(key, out var index))
+                {
+                    index = (anchor.Read, new Dictionary<string, List<EventRule>>(anchor.IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal));
+                    byField[key] = index;
+                }
+
+                foreach (var value in anchor.Values)
+                {
+                    if (!index.Rules.TryGetValue(value, out var list))
+                    {
+                        index.Rules[value] = list = new List<EventRule>();
+                    }
+
+                    if (!list.Contains(rule))
+                    {
+                        list.Add(rule);
+                    }
+                }
+            }
+
+            _unanchored = unanchored.ToArray();
+            var indexes = new List<AnchorIndex>();
+            foreach (var pair in byField)
+            {
+                var frozen = new Dictionary<string, EventRule[]>(pair.Value.Rules.Comparer);
+                foreach (var entry in pair.Value.Rules)
+                {
+                    frozen[entry.Key] = entry.Value.ToArray();
+                }
+
+                indexes.Add(new AnchorIndex(pair.Value.Read, frozen.ToFrozenDictionary(pair.Value.Rules.Comparer)));
+            }
+
+            _indexes = indexes.ToArray();
+        }
+
+        public void Match(EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
+        {
+            foreach (var index in _indexes)
+            {
+                var value = index.Read(e);
+                if (value is null || !index.RulesByValue.TryGetValue(value, out var candidates))
+                {
+                    continue;
+                }
+
+                Run(candidates, e, matches, firstNew, deduplicate);
+            }
+
+            Run(_unanchored, e, matches, firstNew, deduplicate);
+        }
+
+        private static void Run(EventRule[] rules, EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
+        {
+            foreach (var rule in rules)
+            {
+                if (rule.MatchesCondition(e) && !(deduplicate && AlreadyMatched(matches, firstNew, rule)))
+                {
+                    matches.Add(rule);
+                }
             }
         }
 
-        return false;
+        private static bool AlreadyMatched(List<EventRule> matches, int from, EventRule rule)
+        {
+            for (var i = from; i < matches.Count; i++)
+            {
+                if (ReferenceEquals(matches[i], rule))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
+
+    private sealed record AnchorIndex(Func<EcsEvent, string?> Read, FrozenDictionary<string, EventRule[]> RulesByValue);
 }

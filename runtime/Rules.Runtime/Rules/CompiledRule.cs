@@ -35,4 +35,7 @@ public abstract class EventRule : CompiledRule
     /// <summary>The rule's condition without the event-category test, for an engine that already dispatched by
     /// category. Never allocates.</summary>
     public abstract bool MatchesCondition(EcsEvent e);
+
+    /// <summary>The exact-value test the engine may index this rule by (null: none); see <see cref="RuleAnchor"/>.</summary>
+    public virtual RuleAnchor? Anchor => null;
 }
