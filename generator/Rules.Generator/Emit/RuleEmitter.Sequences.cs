@@ -97,9 +97,10 @@ namespace Rules.Generator.Emit
             b.Append("                missingStages: new bool[] { ").Append(string.Join(", ", expanded.Select(i => CSharp.Bool(stages[i].IsMissing)))).Append(" },\n");
             b.Append("                maxSpanMilliseconds: ").Append(maxSpan is null ? "null" : CSharp.Long(maxSpan.Value)).Append(",\n");
             b.Append("                hasUntil: ").Append(CSharp.Bool(until != null)).Append(",\n");
-            b.Append("                pipes: new ").Append(Sequences).Append(".SequencePipe[] { ")
-                .Append(string.Join(", ", pipes.Select(p => $"new {Sequences}.SequencePipe({Sequences}.SequencePipeKind.{p.Kind}, {p.Count.ToString(CultureInfo.InvariantCulture)})")))
-                .Append(" })\n");
+            b.Append("                pipes: ").Append(pipes.Length == 0
+                ? $"global::System.Array.Empty<{Sequences}.SequencePipe>()"
+                : $"new {Sequences}.SequencePipe[] {{ {string.Join(", ", pipes.Select(p => $"new {Sequences}.SequencePipe({Sequences}.SequencePipeKind.{p.Kind}, {p.Count.ToString(CultureInfo.InvariantCulture)})"))} }}")
+                .Append(")\n");
             b.Append("        {\n        }\n\n");
 
             b.Append("        /// <inheritdoc/>\n");
