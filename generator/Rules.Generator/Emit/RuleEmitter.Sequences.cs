@@ -108,7 +108,7 @@ namespace Rules.Generator.Emit
             AppendStageSwitch(b, expanded, "Matches(e)", "false");
             b.Append("        };\n\n");
             b.Append("        /// <inheritdoc/>\n");
-            b.Append("        public override bool TryGetStageKeys(int stage, ").Append(Runtime).Append(".EcsEvent e, string?[] keys) => stage switch\n        {\n");
+            b.Append("        public override bool TryGetStageKeys(int stage, ").Append(Runtime).Append(".EcsEvent e, ").Append(Sequences).Append(".SequenceKeyBuffer keys) => stage switch\n        {\n");
             AppendStageSwitch(b, expanded, "Keys(e, keys)", "false");
             b.Append("        };\n");
             if (until != null)
@@ -116,7 +116,7 @@ namespace Rules.Generator.Emit
                 b.Append("\n        /// <inheritdoc/>\n");
                 b.Append("        public override bool MatchesUntil(").Append(Runtime).Append(".EcsEvent e) => UntilMatches(e);\n\n");
                 b.Append("        /// <inheritdoc/>\n");
-                b.Append("        public override bool TryGetUntilKeys(").Append(Runtime).Append(".EcsEvent e, string?[] keys) => UntilKeys(e, keys);\n");
+                b.Append("        public override bool TryGetUntilKeys(").Append(Runtime).Append(".EcsEvent e, ").Append(Sequences).Append(".SequenceKeyBuffer keys) => UntilKeys(e, keys);\n");
             }
 
             foreach (var method in stageMethods)
@@ -159,7 +159,7 @@ namespace Rules.Generator.Emit
             b.Append("        /// <summary>").Append(CSharp.Xml(title)).Append(": the join keys ")
                 .Append(stage.Keys.Count == 0 ? "(none)" : CSharp.Xml(string.Join(", ", stage.Keys.Select(KeyText))))
                 .Append("; false when a key that is not optional has no value.</summary>\n");
-            b.Append("        private static bool ").Append(name).Append("Keys(").Append(Runtime).Append(".EcsEvent e, string?[] keys)\n        {\n");
+            b.Append("        private static bool ").Append(name).Append("Keys(").Append(Runtime).Append(".EcsEvent e, ").Append(Sequences).Append(".SequenceKeyBuffer keys)\n        {\n");
             for (var i = 0; i < stage.Keys.Count; i++)
             {
                 AppendKey(b, stage.Keys[i], i);
@@ -176,25 +176,24 @@ namespace Rules.Generator.Emit
             _ => key.GetType().Name,
         };
 
+        /// <summary>One key position: <c>if (!keys.Set(i, value, optional)) return false;</c> (a multi-valued field
+        /// passes all its values; the runtime joins on each).</summary>
         private void AppendKey(StringBuilder b, ValueExpr key, int index)
         {
-            var slot = "keys[" + index.ToString(CultureInfo.InvariantCulture) + "]";
-            bool optional;
+            var position = index.ToString(CultureInfo.InvariantCulture);
             switch (key)
             {
                 case LiteralExpr { LiteralType: IrType.Null }:
                     // An optional field no schema knows: always null (docs/eql.md), and null joins null.
-                    b.Append("            ").Append(slot).Append(" = null;\n");
+                    b.Append("            keys.Set(").Append(position).Append(", (string?)null, optional: true);\n");
                     return;
                 case FieldExpr field:
-                    optional = field.Field.IsOptional;
                     var access = field.Field.IsEcs ? EcsNamingAccessor(field.Field.Path) : $"e.Overflow.{OverflowGetter(field.Field.ValueKind)}({OverflowHandle(field.Field)})";
-                    b.Append("            ").Append(slot).Append(" = ").Append(Sequences).Append(".SequenceKeys.Render(").Append(access).Append(");\n");
-                    break;
+                    AppendSet(b, "            ", position, access, field.Field.IsOptional);
+                    return;
                 default:
                     // An expression over fields (a function, arithmetic): its fields as single values (the first
-                    // value of a multi-valued field), then the value rendered.
-                    optional = false;
+                    // value of a multi-valued field), then the value.
                     var fields = new List<BoundField>();
                     CollectFields(new NotNullExpr(key), fields);
                     var locals = new Dictionary<string, string>();
@@ -215,15 +214,16 @@ namespace Rules.Generator.Emit
                         b.Append("                ").Append(ClrType(field.ValueKind)).Append("? ").Append(local).Append(" = ").Append(hasAny).Append(" ? ").Append(values).Append("[0] : null;\n");
                     }
 
-                    b.Append("                ").Append(slot).Append(" = ").Append(Sequences).Append(".SequenceKeys.Render(").Append(Value(key, locals)).Append(");\n");
-                    b.Append("            }\n");
-                    break;
+                    AppendSet(b, "                ", position, Value(key, locals), optional: false);
+                    b.Append("            }\n\n");
+                    return;
             }
+        }
 
-            if (!optional)
-            {
-                b.Append("            if (").Append(slot).Append(" is null)\n            {\n                return false;\n            }\n\n");
-            }
+        private static void AppendSet(StringBuilder b, string indent, string position, string value, bool optional)
+        {
+            b.Append(indent).Append("if (!keys.Set(").Append(position).Append(", ").Append(value).Append(", optional: ").Append(CSharp.Bool(optional)).Append("))\n");
+            b.Append(indent).Append("{\n").Append(indent).Append("    return false;\n").Append(indent).Append("}\n\n");
         }
 
         private static string EcsNamingAccessor(string path) => Language.Schema.EcsNaming.Accessor("e", path);

@@ -16,6 +16,7 @@ internal abstract class RuleRunner
         Budget = budget;
         Slot = slot;
         Scratch = new SequenceKey(rule.KeyCount);
+        Keys = new SequenceKeyBuffer(rule.KeyCount);
         _pipes = new PipeStep[rule.Pipes.Count];
         for (var i = 0; i < _pipes.Length; i++)
         {
@@ -35,6 +36,18 @@ internal abstract class RuleRunner
 
     /// <summary>Key values of the event being looked at; rehashed before each lookup.</summary>
     protected SequenceKey Scratch { get; }
+
+    /// <summary>The event's key values per position, as the rule extracted them (several for a multi-valued key).</summary>
+    protected SequenceKeyBuffer Keys { get; }
+
+    /// <summary>How many key combinations the extracted keys give; <see cref="UseCombination"/> loads one into <see cref="Scratch"/>.</summary>
+    protected int Combinations => Keys.Combinations;
+
+    protected void UseCombination(int index)
+    {
+        Keys.Fill(index, Scratch.Values);
+        Scratch.Rehash();
+    }
 
     /// <summary>True once a leading <c>| head N</c> has released N matches: nothing this rule finds can be emitted.</summary>
     protected bool Exhausted => _pipes.Length > 0 && _pipes[0].Kind == SequencePipeKind.Head && _pipes[0].Passed >= _pipes[0].Count;

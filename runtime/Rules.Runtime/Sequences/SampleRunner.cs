@@ -30,55 +30,63 @@ internal sealed class SampleRunner : RuleRunner
 
         for (var stage = 0; stage < _stageCount; stage++)
         {
-            if (!Rule.MatchesStage(stage, e) || !Rule.TryGetStageKeys(stage, e, Scratch.Values))
+            if (!Rule.MatchesStage(stage, e) || !Rule.TryGetStageKeys(stage, e, Keys))
             {
                 continue;
             }
 
-            Scratch.Rehash();
-            var key = GetOrAddKey();
-            if (key.Done)
+            for (var combination = 0; combination < Combinations; combination++)
             {
-                Statistics.SampleEventsIgnored++;
-                continue;
+                UseCombination(combination);
+                Fill(stage, completed);
             }
+        }
+    }
 
+    private void Fill(int stage, List<SequenceMatch> completed)
+    {
+        var key = GetOrAddKey();
+        if (key.Done)
+        {
+            Statistics.SampleEventsIgnored++;
+            return;
+        }
+
+        if (key.Events is null)
+        {
+            key.Events = new EcsEvent?[_stageCount];
+            _partials++;
+            Budget.Alive++;
+            Statistics.PartialsAlive++;
+            Statistics.PartialsStarted++;
+            EnforceBounds(key);
             if (key.Events is null)
             {
-                key.Events = new EcsEvent?[_stageCount];
-                _partials++;
-                Budget.Alive++;
-                Statistics.PartialsAlive++;
-                Statistics.PartialsStarted++;
-                EnforceBounds(key);
-                if (key.Events is null)
-                {
-                    continue;
-                }
+                return;
             }
-
-            if (key.Events[stage] is not null)
-            {
-                continue;
-            }
-
-            key.Events[stage] = Slot.Snapshot();
-            if (++key.Filled < _stageCount)
-            {
-                continue;
-            }
-
-            var events = new List<EcsEvent>(_stageCount);
-            foreach (var filled in key.Events)
-            {
-                events.Add(filled!);
-            }
-
-            Release(key);
-            key.Done = true;
-            Statistics.SamplesCompleted++;
-            Offer(new SequenceMatch(Rule, events, key.Key.Values), completed);
         }
+
+        if (key.Events[stage] is not null)
+        {
+            return;
+        }
+
+        key.Events[stage] = Slot.Snapshot();
+        if (++key.Filled < _stageCount)
+        {
+            return;
+        }
+
+        var events = new List<EcsEvent>(_stageCount);
+        foreach (var filled in key.Events)
+        {
+            events.Add(filled!);
+        }
+
+        Release(key);
+        key.Done = true;
+        Statistics.SamplesCompleted++;
+        Offer(new SequenceMatch(Rule, events, key.Key.Values), completed);
     }
 
     private void EnforceBounds(KeyState current)

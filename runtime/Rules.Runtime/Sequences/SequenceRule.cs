@@ -90,16 +90,16 @@ public abstract class SequenceRule : CompiledRule
     public abstract bool MatchesStage(int stage, EcsEvent e);
 
     /// <summary>
-    /// Writes the stage's join keys for the event into <paramref name="keys"/> (length <see cref="KeyCount"/>), as
-    /// strings compared ordinally (docs/sequences.md: rendering). Returns false when the event cannot join: a key
-    /// that is not optional (<c>?field</c>) has no value, which Elasticsearch filters out. String keys are the
-    /// event's own strings; numbers, booleans and dates are rendered (numbers and dates allocate their string).
+    /// Writes the stage's join keys for the event into <paramref name="keys"/> (<see cref="KeyCount"/> positions),
+    /// as strings compared ordinally (docs/sequences.md: join keys); a multi-valued key gives each distinct value.
+    /// Returns false when the event cannot join: a key that is not optional (<c>?field</c>) has no value, which
+    /// Elasticsearch filters out. String keys are the event's own strings; numbers and dates allocate their text.
     /// </summary>
-    public abstract bool TryGetStageKeys(int stage, EcsEvent e, string?[] keys);
+    public abstract bool TryGetStageKeys(int stage, EcsEvent e, SequenceKeyBuffer keys);
 
     /// <summary>True when the event matches the <c>until</c> stage (false when there is none).</summary>
     public virtual bool MatchesUntil(EcsEvent e) => false;
 
     /// <summary>The <c>until</c> stage's join keys, as <see cref="TryGetStageKeys"/>.</summary>
-    public virtual bool TryGetUntilKeys(EcsEvent e, string?[] keys) => false;
+    public virtual bool TryGetUntilKeys(EcsEvent e, SequenceKeyBuffer keys) => false;
 }

@@ -84,22 +84,15 @@ internal sealed class SequenceRunner : RuleRunner
             return;
         }
 
-        if (Rule.HasUntil && Rule.MatchesUntil(e) && Rule.TryGetUntilKeys(e, Scratch.Values))
-        {
-            Scratch.Rehash();
-            if (_keys.TryGetValue(Scratch, out var untilKey))
-            {
-                Statistics.DroppedByUntil += RemoveAllPartials(untilKey);
-                ForgetIfIdle(untilKey, ticks);
-            }
-        }
-
         foreach (var stage in _missingStages)
         {
-            if (Rule.MatchesStage(stage, e) && Rule.TryGetStageKeys(stage, e, Scratch.Values))
+            if (Rule.MatchesStage(stage, e) && Rule.TryGetStageKeys(stage, e, Keys))
             {
-                Scratch.Rehash();
-                OnMissingStageEvent(stage, ticks, completed);
+                for (var combination = 0; combination < Combinations; combination++)
+                {
+                    UseCombination(combination);
+                    OnMissingStageEvent(stage, ticks, completed);
+                }
             }
         }
 
@@ -107,16 +100,35 @@ internal sealed class SequenceRunner : RuleRunner
         // (Elasticsearch matches a stage only with partials strictly before the event).
         foreach (var stage in _positiveDescending)
         {
-            if (Rule.MatchesStage(stage, e) && Rule.TryGetStageKeys(stage, e, Scratch.Values))
+            if (Rule.MatchesStage(stage, e) && Rule.TryGetStageKeys(stage, e, Keys))
             {
-                Scratch.Rehash();
-                if (stage == _firstPositive)
+                for (var combination = 0; combination < Combinations; combination++)
                 {
-                    Start(ticks, completed);
+                    UseCombination(combination);
+                    if (stage == _firstPositive)
+                    {
+                        Start(ticks, completed);
+                    }
+                    else
+                    {
+                        Advance(stage, ticks, completed);
+                    }
                 }
-                else
+            }
+        }
+
+        // Until last: a partial it ends may have completed with this very event (Elasticsearch looks for an until
+        // strictly before the completing event), but any partial it leaves behind, this event's own included, is
+        // ended (Ordinal.between is inclusive).
+        if (Rule.HasUntil && Rule.MatchesUntil(e) && Rule.TryGetUntilKeys(e, Keys))
+        {
+            for (var combination = 0; combination < Combinations; combination++)
+            {
+                UseCombination(combination);
+                if (_keys.TryGetValue(Scratch, out var untilKey))
                 {
-                    Advance(stage, ticks, completed);
+                    Statistics.DroppedByUntil += RemoveAllPartials(untilKey);
+                    ForgetIfIdle(untilKey, ticks);
                 }
             }
         }

@@ -63,10 +63,10 @@ public class SequenceEmissionTests
     {
         var rule = Get("StageKeys");
         var e = Event(0, "process", ("process.name", "child.exe"), ("process.parent.entity_id", "P"), ("host.name", "h1"));
-        var keys = new string?[2];
+        var keys = new SequenceKeyBuffer(2);
         Assert.True(rule.TryGetStageKeys(1, e, keys));
-        Assert.Same(e.Host!.Name, keys[0]);
-        Assert.Same(e.Process!.Parent!.EntityId, keys[1]);
+        Assert.Same(e.Host!.Name, Assert.Single(keys.Values(0)));
+        Assert.Same(e.Process!.Parent!.EntityId, Assert.Single(keys.Values(1)));
         Assert.False(rule.TryGetStageKeys(0, e, keys)); // stage 1 keys by process.entity_id, absent here
     }
 
@@ -75,7 +75,7 @@ public class SequenceEmissionTests
     {
         var rule = Get("StageKeys");
         var e = Event(0, "process", ("process.name", "child.exe"), ("process.parent.entity_id", "P"), ("host.name", "h1"));
-        var keys = new string?[2];
+        var keys = new SequenceKeyBuffer(2);
         rule.MatchesStage(0, e);
         rule.MatchesStage(1, e);
         rule.TryGetStageKeys(1, e, keys);
