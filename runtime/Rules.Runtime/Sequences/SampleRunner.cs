@@ -3,8 +3,9 @@ using System.Collections.Generic;
 namespace Rules.Runtime.Sequences;
 
 /// <summary>
-/// One <c>sample</c> rule: per join-key combination, the first event to match each stage (stages are independent
-/// queries in Elasticsearch, so an event fills every empty stage it matches). When every stage has an event the
+/// One <c>sample</c> rule: per join-key combination, the first event to match each stage; a sample's events are
+/// distinct, so an event fills only the first empty stage it matches (spec suite test_sample.toml,
+/// anyRulesWithORFilters: [13, 23], not [13, 13]). When every stage has an event the
 /// sample is emitted and the key is done: Elasticsearch returns at most one sample per key combination
 /// (max_samples_per_key defaults to 1). No time order, no timestamp needed.
 /// </summary>
@@ -13,6 +14,7 @@ internal sealed class SampleRunner : RuleRunner
     private readonly Dictionary<SequenceKey, KeyState> _keys = new(SequenceKey.Comparer.Instance);
     private readonly LinkedList<KeyState> _keysByUse = new();
     private readonly int _stageCount;
+    private readonly List<KeyState> _filledByThisEvent = new();
     private int _partials;
 
     public SampleRunner(SequenceRule rule, SequenceEngineOptions options, SequenceStatistics statistics, SequenceEngine.Budget budget, SequenceEngine.EventSlot slot)
@@ -28,6 +30,7 @@ internal sealed class SampleRunner : RuleRunner
             return;
         }
 
+        _filledByThisEvent.Clear();
         for (var stage = 0; stage < _stageCount; stage++)
         {
             if (!Rule.MatchesStage(stage, e) || !Rule.TryGetStageKeys(stage, e, Keys))
@@ -45,6 +48,15 @@ internal sealed class SampleRunner : RuleRunner
 
     private void Fill(int stage, List<SequenceMatch> completed)
     {
+        // A sample holds distinct events: one that already filled a stage of this key does not fill another.
+        foreach (var filled in _filledByThisEvent)
+        {
+            if (filled.Key.SameAs(Scratch))
+            {
+                return;
+            }
+        }
+
         var key = GetOrAddKey();
         if (key.Done)
         {
@@ -72,6 +84,7 @@ internal sealed class SampleRunner : RuleRunner
         }
 
         key.Events[stage] = Slot.Snapshot();
+        _filledByThisEvent.Add(key);
         if (++key.Filled < _stageCount)
         {
             return;

@@ -8,7 +8,8 @@ namespace Rules.Runtime.Sequences;
 /// these. A string is returned as is (no allocation); a boolean is a constant; a number or date allocates its text.
 /// Elasticsearch compares key values as the values fetched from the document; the renderings are canonical so equal
 /// values give equal strings: integers in invariant decimal, floats as the shortest round-trip text ("R"), dates as
-/// UTC ISO-8601 with milliseconds, booleans "true"/"false". Multi-valued keys: <see cref="SequenceKeyBuffer"/>.
+/// UTC ISO-8601 with milliseconds (what Elasticsearch returns as a sequence's date join key, test_extra.toml byDate),
+/// booleans "true"/"false". Multi-valued keys: <see cref="SequenceKeyBuffer"/>.
 /// </summary>
 public static class SequenceKeys
 {

@@ -47,14 +47,42 @@ public class SequenceConformanceTests
         Assert.Equal(total, passed);
     }
 
-    private (int Passed, int Total) RunSuite(string suiteFile, string dataFile, string idField, Func<string, bool>? select = null)
+    [Fact]
+    public void Endgame_sequence_queries_match_the_expected_events()
     {
-        var cases = ReadCases(suiteFile).Where(c => select is null || select(c.Query)).ToList();
+        var (passed, total) = RunSuite("test_queries.toml", "../test_data.json", "serial_event_id", query => query.TrimStart().StartsWith("sequence", StringComparison.Ordinal), EndgameTime);
+        Assert.True(total >= 30, "expected the suite's sequence queries, found " + total);
+        Assert.Equal(total, passed);
+    }
+
+    [Fact]
+    public void Sample_queries_match_the_expected_events()
+    {
+        // Left out: cases with request options (size, max_samples_per_key), and keys on dates in custom formats
+        // ('dd-MM-yyyy' in the mapping): the event reader parses ISO-8601 and epoch dates only.
+        var (passed, total) = RunSuite("test_sample.toml", "sample1.data|sample2.data|sample3.data", "id", query => !query.Contains("timestamp_pretty", StringComparison.Ordinal));
+        Assert.True(total >= 15, "expected the suite's sample queries, found " + total);
+        Assert.Equal(total, passed);
+    }
+
+    /// <summary>The Endgame data's <c>timestamp</c> is a Windows FILETIME (100 ns since 1601); the suite's data
+    /// loader turns it into @timestamp in epoch milliseconds.</summary>
+    private static void EndgameTime(JsonObject document)
+    {
+        if (document["timestamp"] is JsonValue filetime && filetime.TryGetValue<long>(out var ticks))
+        {
+            document["@timestamp"] = ((ticks - 116444736000000000L) / 10000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    private (int Passed, int Total) RunSuite(string suiteFile, string dataFile, string idField, Func<string, bool>? select = null, Action<JsonObject>? prepare = null)
+    {
+        var cases = ReadCases(suiteFile).Where(c => !c.HasRequestOptions && (select is null || select(c.Query))).ToList();
         var files = cases.Select((c, i) => CompiledRuleSet.Rule(c.Query, name: "Q" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)))
             .Append(new InMemoryRuleFile("/consumer/fields.yml", SchemaYaml(), kind: "schema"))
             .ToArray();
         var rules = CompileTolerant(files, out var failedToCompile);
-        var events = ReadData(dataFile);
+        var events = ReadData(dataFile, prepare);
 
         var passed = 0;
         for (var i = 0; i < cases.Count; i++)
@@ -79,7 +107,10 @@ public class SequenceConformanceTests
             }
 
             engine.Complete(matches);
-            var ordered = matches.Select((m, index) => (m, index)).OrderBy(x => x.m.Events[^1].Timestamp).ThenBy(x => x.index).Select(x => x.m).ToList();
+            // Sequences come in the order of their last event; samples in the order of their keys (composite aggregation).
+            var ordered = rule.Kind == SequenceRuleKind.Sample
+                ? matches.OrderBy(m => string.Join("\u0001", m.JoinKeys.Select(k => k ?? string.Empty)), StringComparer.Ordinal).ToList()
+                : matches.Select((m, index) => (m, index)).OrderBy(x => x.m.Events[^1].Timestamp).ThenBy(x => x.index).Select(x => x.m).ToList();
             var ids = ordered.SelectMany(m => Ids(m, idField)).ToList();
             var keys = ordered.SelectMany(m => m.JoinKeys.Select(k => k ?? "null")).ToList();
             var idsOk = test.ExpectedIds.Any(expected => expected.SequenceEqual(ids));
@@ -164,10 +195,24 @@ public class SequenceConformanceTests
     /// The data file as NDJSON sorted by @timestamp (stable: document order breaks ties, as the implicit
     /// tiebreaker does), with <c>event.category</c> filled from <c>event_type</c> (the suite maps it as an alias).
     /// </summary>
-    private static string ReadData(string dataFile)
+    private static string ReadData(string dataFile, Action<JsonObject>? prepare)
     {
-        var lines = File.ReadAllLines(Path.Combine(Suite, "data", dataFile)).Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal));
-        var documents = JsonNode.Parse(string.Join("\n", lines))!.AsArray();
+        var documents = new JsonArray();
+        foreach (var file in dataFile.Split('|'))
+        {
+            var lines = File.ReadAllLines(Path.Combine(Suite, "data", file)).Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal));
+            foreach (var node in JsonNode.Parse(string.Join("\n", lines))!.AsArray().ToList())
+            {
+                node!.Parent!.AsArray().Remove(node);
+                documents.Add(node);
+            }
+        }
+
+        foreach (var document in documents)
+        {
+            prepare?.Invoke(document!.AsObject());
+        }
+
         var sorted = documents.Select((node, index) => (node: node!.AsObject(), index))
             .OrderBy(x => Timestamp(x.node))
             .ThenBy(x => x.index)
@@ -192,7 +237,9 @@ public class SequenceConformanceTests
         return ValueCoercion.TryDate(text, out var value) ? value : DateTimeOffset.MinValue;
     }
 
-    private sealed record Case(string Name, string Query, List<List<long>> ExpectedIds, List<string>? JoinKeys);
+    /// <summary>One spec case. <see cref="HasRequestOptions"/>: it sets search-request options (size,
+    /// max_samples_per_key, fetch_size) a detection rule has no equivalent for.</summary>
+    private sealed record Case(string Name, string Query, List<List<long>> ExpectedIds, List<string>? JoinKeys, bool HasRequestOptions);
 
     private static readonly Regex CaseBlock = new(@"^\[\[queries\]\]\s*$", RegexOptions.Multiline);
 
@@ -209,7 +256,8 @@ public class SequenceConformanceTests
                 : new List<List<long>> { ids.Select(v => v!.GetValue<long>()).ToList() };
             var keysText = ArrayValue(block, "join_keys");
             var keys = keysText is null ? null : JsonNode.Parse(keysText)!.AsArray().Select(v => v?.ToString() ?? "null").ToList();
-            yield return new Case(name, query, expected, keys);
+            var options = Regex.IsMatch(block, @"^(size|max_samples_per_key|fetch_size)\s*=", RegexOptions.Multiline);
+            yield return new Case(name, query, expected, keys, options);
         }
     }
 
