@@ -291,6 +291,25 @@ public class SequenceEngineTests
         Assert.Throws<InvalidOperationException>(() => engine.Process(Process(0, "a.exe"), done));
     }
 
+    [Fact]
+    public void Events_that_match_no_stage_cost_no_allocation()
+    {
+        var engine = new SequenceEngine(All);
+        var matches = new List<SequenceMatch>();
+        var quiet = Event(0, "process", ("process.name", "quiet.exe"), ("process.entity_id", "q"), ("host.name", "h"));
+        engine.Process(quiet, matches);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1; i <= 1000; i++)
+        {
+            quiet.Timestamp = T0.AddMilliseconds(i);
+            engine.Process(quiet, matches);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Empty(matches);
+        Assert.Equal(0, engine.Statistics.EventsCopied);
+    }
+
     private static EcsEvent Auth(long milliseconds, string outcome) =>
         Event(milliseconds, "authentication", ("event.outcome", outcome), ("user.name", "alice"));
 }
