@@ -31,7 +31,8 @@ public static class ConformanceReport
         var labels = queries.Select(q => q.Label).ToHashSet(StringComparer.Ordinal);
         var stale = known.Labels.Where(l => !labels.Contains(l)).ToList();
         Assert.True(stale.Count == 0, $"KnownDifferences names queries {file} does not have: {string.Join(", ", stale)}");
-        Assert.True(Count(SpecOutcome.Passed) > 0, $"{file}: nothing passed, the harness is not running queries");
+        Assert.True(queries.Count > 0, $"{file}: no queries read");
+        Assert.True(Count(SpecOutcome.Passed) > 0 || Count(SpecOutcome.Skipped) == queries.Count, $"{file}: nothing passed, the harness is not running queries");
         Assert.True(failures.Count == 0, $"{file}: {failures.Count} queries differ from Elasticsearch: {string.Join(", ", failures.Select(f => f.Query.Label))}");
     }
 }
