@@ -79,6 +79,12 @@ public sealed class ConformanceRunner
             string? problem;
             if (compiled.Errors.TryGetValue(r, out var errors))
             {
+                if (_known.RejectedDialect?.Invoke(errors) is { } dialect)
+                {
+                    results[slot] = new SpecResult(query, SpecOutcome.Skipped, dialect);
+                    continue;
+                }
+
                 problem = "does not compile: " + errors;
             }
             else

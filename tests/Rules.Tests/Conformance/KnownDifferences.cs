@@ -24,4 +24,10 @@ public sealed class KnownDifferences
     public string? DifferenceReason(SpecQuery query) => _differences.TryGetValue(query.Label, out var reason) ? reason : null;
 
     public IEnumerable<string> Labels => _skips.Keys.Concat(_differences.Keys);
+
+    /// <summary>
+    /// For suites written in another dialect (eql-python): a query the compiler rejects is skipped, with the reason
+    /// this names for the compiler's message (null: not a documented dialect difference, so a failure).
+    /// </summary>
+    public Func<string, string?>? RejectedDialect { get; init; }
 }
