@@ -50,28 +50,28 @@ public sealed class SpecDataset
     public static string Root => Path.Combine(TestPaths.Conformance, "elasticsearch-eql");
 
     /// <summary>endgame-140 (test_data.json), the dataset of test_queries.toml and friends.</summary>
-    public static SpecDataset Endgame() => Load("endgame-140", "endgame-140.mapping", new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.FileTime);
+    public static SpecDataset Endgame(string keywordType = "keyword") => Load("endgame-140", new[] { "endgame-140.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.FileTime, keywordType);
 
     /// <summary>endgame-140-nanos: the same events, date_nanos timestamps.</summary>
-    public static SpecDataset EndgameNanos() => Load("endgame-140-nanos", "endgame-140-nanos.mapping", new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.EpochNanos);
+    public static SpecDataset EndgameNanos(string keywordType = "keyword") => Load("endgame-140-nanos", new[] { "endgame-140-nanos.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.EpochNanos, keywordType);
 
-    public static SpecDataset Extra() => Load("extra", "extra.mapping", new[] { Path.Combine(Root, "data", "extra.data") }, "sequence", TimestampSource.AsIs);
+    public static SpecDataset Extra(string keywordType = "keyword") => Load("extra", new[] { "extra.mapping" }, new[] { Path.Combine(Root, "data", "extra.data") }, "sequence", TimestampSource.AsIs, keywordType);
 
     /// <summary>endgame-140 and endgame-shard-failures searched together (test_failing_shards.toml).</summary>
-    public static SpecDataset EndgameWithShardFailures() => Load(
+    public static SpecDataset EndgameWithShardFailures(string keywordType = "keyword") => Load(
         "endgame-140,endgame-shard-failures",
         new[] { "endgame-140.mapping", "endgame-shard-failures.mapping" },
         new[] { Path.Combine(Root, "test_data.json"), Path.Combine(Root, "data", "endgame-shard-failures.data") },
         "serial_event_id",
-        TimestampSource.FileTime);
+        TimestampSource.FileTime,
+        keywordType);
 
-    public static SpecDataset MissingEvents() => Load("missing-events", "missing-events.mapping", new[] { Path.Combine(Root, "data", "missing-events.data") }, "sequence", TimestampSource.AsIs);
-
-    public static SpecDataset Load(string name, string mappingFile, IReadOnlyList<string> dataFiles, string idField, TimestampSource timestamps) =>
-        Load(name, new[] { mappingFile }, dataFiles, idField, timestamps);
+    public static SpecDataset MissingEvents(string keywordType = "keyword") => Load("missing-events", new[] { "missing-events.mapping" }, new[] { Path.Combine(Root, "data", "missing-events.data") }, "sequence", TimestampSource.AsIs, keywordType);
 
     /// <summary>Several indices searched as one (a comma-separated index pattern): their mappings merged, first definition wins.</summary>
-    public static SpecDataset Load(string name, IReadOnlyList<string> mappingFiles, IReadOnlyList<string> dataFiles, string idField, TimestampSource timestamps)
+    /// <param name="keywordType">What the mappings' "[runtime_random_keyword_type]" becomes: the suite's loader picks
+    /// keyword or wildcard at random, so both must give Elasticsearch's results.</param>
+    public static SpecDataset Load(string name, IReadOnlyList<string> mappingFiles, IReadOnlyList<string> dataFiles, string idField, TimestampSource timestamps, string keywordType = "keyword")
     {
         var notes = new List<string>();
         var mapping = new Mapping(new(), new());
@@ -98,7 +98,7 @@ public sealed class SpecDataset
         }
 
         notes.Add($"aliases copied into each event: {string.Join(", ", mapping.Aliases.Select(a => a.Alias + " <- " + a.Target))}");
-        var schema = BuildSchema(mapping, documents, notes);
+        var schema = BuildSchema(mapping, documents, notes, keywordType);
         var events = new List<SpecEvent>();
         foreach (var document in documents)
         {
@@ -202,7 +202,7 @@ public sealed class SpecDataset
         }
     }
 
-    private static string BuildSchema(Mapping mapping, List<JsonObject> documents, List<string> notes)
+    private static string BuildSchema(Mapping mapping, List<JsonObject> documents, List<string> notes, string keywordType)
     {
         var arrays = new HashSet<string>(StringComparer.Ordinal);
         var dynamic = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -214,8 +214,7 @@ public sealed class SpecDataset
         var fields = new List<(string Path, string Type)>();
         foreach (var (path, type) in mapping.Fields)
         {
-            // "[runtime_random_keyword_type]" is keyword or wildcard at random upstream: both are exact strings here.
-            fields.Add((path, type.StartsWith('[') ? "keyword" : type));
+            fields.Add((path, type.StartsWith('[') ? keywordType : type));
         }
 
         // Fields the mapping leaves to dynamic mapping are typed from the data, as Elasticsearch would type them.
@@ -233,8 +232,8 @@ public sealed class SpecDataset
                 continue;
             }
 
-            // A field ECS already defines with the same kind is left to ECS (a consumer's schema would not redeclare
-            // it): the reader fills the record's property and the matcher reads it there.
+            // A field the built-in catalog already defines with the same kind is left to it (a consumer's schema would
+            // not redeclare it): for ECS fields the reader fills the record's property and the matcher reads it there.
             if (builtIn.TryGetField(path, out var ecs) && ecs.ValueKind == FieldTypes.ValueKindOf(fieldType))
             {
                 kept.Add(path);
@@ -247,7 +246,7 @@ public sealed class SpecDataset
 
         if (kept.Count > 0)
         {
-            notes.Add($"left to the ECS record: {string.Join(", ", kept)}");
+            notes.Add($"already in the built-in catalog with the same kind, not redeclared: {string.Join(", ", kept)}");
         }
 
         return yaml.ToString();

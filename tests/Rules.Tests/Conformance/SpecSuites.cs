@@ -1,7 +1,7 @@
 namespace Rules.Tests.Conformance;
 
 /// <summary>Which dataset each spec file runs against, and its documented skips and differences.</summary>
-public sealed record SpecSuite(string File, Func<SpecDataset> Dataset, KnownDifferences Known);
+public sealed record SpecSuite(string File, Func<string, SpecDataset> Dataset, KnownDifferences Known);
 
 public static class SpecSuites
 {
