@@ -388,8 +388,12 @@ namespace Rules.Generator.Emit
         {
             switch (leaf)
             {
-                case StringMatchExpr match:
+                case StringMatchExpr match when match.Target is FieldExpr:
                     return StringMatch(match, Value(match.Target, locals));
+                case StringMatchExpr match:
+                    // A computed target (substring(...), string(...)) is evaluated once and null-checked by a
+                    // pattern; the name cannot clash with a field local (those never start with '_').
+                    return $"{Value(match.Target, locals)} is string _computed && ({StringMatch(match, "_computed")})";
                 case CompareExpr compare:
                     return Compare(compare, locals);
                 case TextMatchExpr text:
@@ -532,15 +536,15 @@ namespace Rules.Generator.Emit
                 var comparison = compare.CaseInsensitive ? "global::System.StringComparison.OrdinalIgnoreCase" : "global::System.StringComparison.Ordinal";
                 var test = compare.Op switch
                 {
-                    CompareOp.Equal => $"string.Equals(left, right, {comparison})",
-                    CompareOp.NotEqual => $"!string.Equals(left, right, {comparison})",
-                    _ => $"string.Compare(left, right, {comparison}) {Operator(compare.Op)} 0",
+                    CompareOp.Equal => $"string.Equals(_left, _right, {comparison})",
+                    CompareOp.NotEqual => $"!string.Equals(_left, _right, {comparison})",
+                    _ => $"string.Compare(_left, _right, {comparison}) {Operator(compare.Op)} 0",
                 };
-                return $"{left} is string left && {right} is string right && {test}";
+                return $"{left} is string _left && {right} is string _right && {test}";
             }
 
-            var leftTest = Guard(compare.Left, left, type, "left");
-            var rightTest = Guard(compare.Right, right, type, "right");
+            var leftTest = Guard(compare.Left, left, type, "_left");
+            var rightTest = Guard(compare.Right, right, type, "_right");
             return string.Join(" && ", new[] { leftTest.Guard, rightTest.Guard, $"{leftTest.Value} {Operator(compare.Op)} {rightTest.Value}" }.Where(s => s.Length > 0));
         }
 
@@ -609,7 +613,7 @@ namespace Rules.Generator.Emit
                     };
                 case CallExpr call:
                     var name = CSharp.Identifier(call.Function) + (call.CaseInsensitive ? "Insensitive" : string.Empty);
-                    return $"{Matching}.EqlFunctions.{name}({string.Join(", ", call.Arguments.Select(a => Value(a, locals)))})";
+                    return $"{Matching}.EqlFunctions.{name}({string.Join(", ", call.Arguments.Select(a => Argument(call, a, locals)))})";
                 case ArithmeticExpr arithmetic when arithmetic.Right is null:
                     return $"{Matching}.EqlFunctions.Negate({Value(arithmetic.Left, locals)})";
                 case ArithmeticExpr arithmetic:
@@ -617,6 +621,16 @@ namespace Rules.Generator.Emit
                 default:
                     throw new InvalidOperationException("No emitter for IR value " + value.GetType().Name);
             }
+        }
+
+        // concat converts every argument to its string form (ES-FUNC "concat": "Returns a concatenated string of
+        // provided values"; the spec's concat1 joins serial_event_id and opcode, numbers, as text).
+        private string Argument(CallExpr call, ValueExpr argument, Dictionary<string, string> locals)
+        {
+            var code = Value(argument, locals);
+            return call.Function == "concat" && argument.Type is IrType.Integer or IrType.Float or IrType.Boolean
+                ? $"{Matching}.EqlFunctions.String({code})"
+                : code;
         }
 
         private string DateLiteral(string text)

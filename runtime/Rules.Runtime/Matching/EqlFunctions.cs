@@ -33,6 +33,11 @@ namespace Rules.Runtime.Matching
 
         public static double? Add(double? left, double? right) => left is null || right is null ? null : left.Value + right.Value;
 
+        /// <summary>Unary minus. Elasticsearch uses Math.negateExact: long.MinValue has no negation (null here).</summary>
+        public static long? Negate(long? value) => value is null || value.Value == long.MinValue ? null : -value.Value;
+
+        public static double? Negate(double? value) => value is null ? null : -value.Value;
+
         public static long? Subtract(long? left, long? right)
         {
             if (left is null || right is null)

@@ -1,0 +1,80 @@
+using Rules.Runtime;
+using Rules.Tests.Generator;
+
+namespace Rules.Tests.Conformance;
+
+/// <summary>
+/// The harness itself can fail: a wrong expectation, a stale known difference and a query that does not compile
+/// are each reported as failures. And the emitter fixes the suite found, on events built in code.
+/// </summary>
+public class ConformanceHarnessTests
+{
+    private static SpecQuery Query(string name, string query, params long[] expected) =>
+        new("harness.toml", 1, name, query, expected, false);
+
+    [Fact]
+    public void Wrong_ids_stale_differences_and_compile_errors_fail()
+    {
+        var known = new KnownDifferences(differences: new(StringComparer.Ordinal) { ["stale"] = "listed but matching" });
+        var results = new ConformanceRunner(SpecDataset.Endgame(), known).Run(new[]
+        {
+            Query("right", "process where serial_event_id == 2", 2),
+            Query("wrong", "process where serial_event_id == 2", 3),
+            Query("stale", "process where serial_event_id == 4", 4),
+            Query("broken", "process where no_such_field == 1", 1),
+            Query("sequence", "sequence [process where true] [process where true]", 1),
+            Query("window", "process where serial_event_id < 10 | tail 2 | head 1", 8),
+        });
+
+        var outcome = results.ToDictionary(r => r.Query.Name, r => r.Outcome);
+        Assert.Equal(SpecOutcome.Passed, outcome["right"]);
+        Assert.Equal(SpecOutcome.Failed, outcome["wrong"]);
+        Assert.Equal(SpecOutcome.Failed, outcome["stale"]);
+        Assert.Equal(SpecOutcome.Failed, outcome["broken"]);
+        Assert.Equal(SpecOutcome.Skipped, outcome["sequence"]);
+        Assert.Equal(SpecOutcome.Passed, outcome["window"]);
+    }
+
+    [Fact]
+    public void Mapping_becomes_a_schema_with_aliases_copied_into_the_events()
+    {
+        var dataset = SpecDataset.Endgame();
+        Assert.Contains("name: \"serial_event_id\", type: long", dataset.SchemaYaml, StringComparison.Ordinal);
+        Assert.Contains("name: \"source_address\", type: ip", dataset.SchemaYaml, StringComparison.Ordinal);
+        Assert.Contains("name: \"unique_pid\", type: long", dataset.SchemaYaml, StringComparison.Ordinal); // dynamic mapping
+        Assert.DoesNotContain("\"@timestamp\"", dataset.SchemaYaml, StringComparison.Ordinal); // ECS's own
+        var first = dataset.Events[1].Json;
+        Assert.Contains("\"event.category\":\"process\"", first, StringComparison.Ordinal);
+        Assert.Contains("\"@timestamp\":\"2017-08-30T20:47:31.000Z\"", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Emitted_concat_negation_and_computed_targets_run()
+    {
+        var schema = new InMemoryRuleFile("/consumer/schema/fields.yml", "fields:\n  - { name: acme.count, type: long }\n  - { name: acme.left, type: keyword }\n  - { name: left, type: keyword }\n", kind: "schema");
+        var rules = CompiledRuleSet.Compile(
+            schema,
+            CompiledRuleSet.Rule("any where concat(acme.count, \"/\", acme.left) : \"7/x*\"", name: "Concat"),
+            CompiledRuleSet.Rule("any where -acme.count + 10 == 3", name: "Negate"),
+            CompiledRuleSet.Rule("any where string(acme.count) like \"7\" and substring(acme.left, 1) regex \"y+\"", name: "Computed"),
+            CompiledRuleSet.Rule("any where left < \"z\"", name: "Left"));
+        EventRule Rule(string name) => (EventRule)rules.Rules.Single(r => r.Metadata.Name == name);
+
+        var e = new EcsEvent();
+        e.Overflow.Set("acme.count", 7L);
+        e.Overflow.Set("acme.left", "xyy");
+        e.Overflow.Set("left", "y");
+        Assert.True(Rule("Concat").Matches(e));
+        Assert.True(Rule("Negate").Matches(e));
+        Assert.True(Rule("Computed").Matches(e));
+        Assert.True(Rule("Left").Matches(e));
+
+        e.Overflow.Set("acme.count", 8L);
+        e.Overflow.Set("acme.left", "zyx");
+        e.Overflow.Set("left", "zz");
+        Assert.False(Rule("Concat").Matches(e));
+        Assert.False(Rule("Negate").Matches(e));
+        Assert.False(Rule("Computed").Matches(e));
+        Assert.False(Rule("Left").Matches(e));
+    }
+}

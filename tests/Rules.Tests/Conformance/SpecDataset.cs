@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rules.Language.Schema;
+
+namespace Rules.Tests.Conformance;
+
+/// <summary>How the suite's loader derives <c>@timestamp</c> from an endgame event's <c>timestamp</c>.</summary>
+public enum TimestampSource
+{
+    /// <summary>The data carries <c>@timestamp</c> itself (or none).</summary>
+    AsIs,
+    /// <summary>endgame-140: <c>timestamp</c> is a Windows FILETIME; <c>@timestamp</c> = timestamp / 10000 - 11644473600000 (epoch ms).</summary>
+    FileTime,
+    /// <summary>endgame-140-nanos: <c>timestamp</c> is epoch nanoseconds.</summary>
+    EpochNanos,
+}
+
+/// <summary>
+/// One index of the spec suite, converted for the real pipeline (docs/conformance.md, "From an index to a schema
+/// and events"): the mapping becomes a user schema file (what a consumer passes as a DetectionSchema item), the data
+/// becomes NDJSON for the real EventReader.
+/// </summary>
+public sealed class SpecDataset
+{
+    private SpecDataset(string name, string idField, string schemaYaml, IReadOnlyList<SpecEvent> events, IReadOnlyList<string> notes)
+    {
+        Name = name;
+        IdField = idField;
+        SchemaYaml = schemaYaml;
+        Events = events;
+        Notes = notes;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The field the suite's expected_event_ids name (serial_event_id, sequence, id).</summary>
+    public string IdField { get; }
+
+    /// <summary>The user schema file (YAML) derived from the mapping and the data.</summary>
+    public string SchemaYaml { get; }
+
+    /// <summary>The events in data-file order, each as one NDJSON line with its id and sort key.</summary>
+    public IReadOnlyList<SpecEvent> Events { get; }
+
+    /// <summary>What the conversion did that a reader of the report should know (for the test output).</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    public static string Root => Path.Combine(TestPaths.Conformance, "elasticsearch-eql");
+
+    /// <summary>endgame-140 (test_data.json), the dataset of test_queries.toml and friends.</summary>
+    public static SpecDataset Endgame(string keywordType = "keyword") => Load("endgame-140", new[] { "endgame-140.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.FileTime, keywordType);
+
+    /// <summary>endgame-140-nanos: the same events, date_nanos timestamps.</summary>
+    public static SpecDataset EndgameNanos(string keywordType = "keyword") => Load("endgame-140-nanos", new[] { "endgame-140-nanos.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.EpochNanos, keywordType);
+
+    public static SpecDataset Extra(string keywordType = "keyword") => Load("extra", new[] { "extra.mapping" }, new[] { Path.Combine(Root, "data", "extra.data") }, "sequence", TimestampSource.AsIs, keywordType);
+
+    /// <summary>endgame-140 and endgame-shard-failures searched together (test_failing_shards.toml).</summary>
+    public static SpecDataset EndgameWithShardFailures(string keywordType = "keyword") => Load(
+        "endgame-140,endgame-shard-failures",
+        new[] { "endgame-140.mapping", "endgame-shard-failures.mapping" },
+        new[] { Path.Combine(Root, "test_data.json"), Path.Combine(Root, "data", "endgame-shard-failures.data") },
+        "serial_event_id",
+        TimestampSource.FileTime,
+        keywordType);
+
+    public static SpecDataset MissingEvents(string keywordType = "keyword") => Load("missing-events", new[] { "missing-events.mapping" }, new[] { Path.Combine(Root, "data", "missing-events.data") }, "sequence", TimestampSource.AsIs, keywordType);
+
+    /// <summary>Several indices searched as one (a comma-separated index pattern): their mappings merged, first definition wins.</summary>
+    /// <param name="keywordType">What the mappings' "[runtime_random_keyword_type]" becomes: the suite's loader picks
+    /// keyword or wildcard at random, so both must give Elasticsearch's results.</param>
+    public static SpecDataset Load(string name, IReadOnlyList<string> mappingFiles, IReadOnlyList<string> dataFiles, string idField, TimestampSource timestamps, string keywordType = "keyword")
+    {
+        var notes = new List<string>();
+        var mapping = new Mapping(new(), new());
+        foreach (var file in mappingFiles)
+        {
+            var next = ReadMapping(Path.Combine(Root, "data", file));
+            mapping.Fields.AddRange(next.Fields.Where(f => !mapping.Fields.Any(m => m.Path == f.Path)));
+            mapping.Aliases.AddRange(next.Aliases.Where(a => !mapping.Aliases.Any(m => m.Alias == a.Alias)));
+        }
+
+        var documents = dataFiles.SelectMany(ReadDocuments).ToList();
+        foreach (var document in documents)
+        {
+            DeriveTimestamp(document, timestamps);
+            foreach (var (alias, target) in mapping.Aliases)
+            {
+                // An alias reads its target's values. The runtime has no aliases, so the document carries the target's
+                // values under the alias path too (event.category is the ECS field the matchers read).
+                if (Lookup(document, target) is { } value)
+                {
+                    document[alias] = value.DeepClone();
+                }
+            }
+        }
+
+        notes.Add($"aliases copied into each event: {string.Join(", ", mapping.Aliases.Select(a => a.Alias + " <- " + a.Target))}");
+        var schema = BuildSchema(mapping, documents, notes, keywordType);
+        var events = new List<SpecEvent>();
+        foreach (var document in documents)
+        {
+            var id = Lookup(document, idField)?.GetValue<long>() ?? throw new InvalidDataException($"{name}: an event has no {idField}.");
+            events.Add(new SpecEvent(id, document.ToJsonString()));
+        }
+
+        return new SpecDataset(name, idField, schema, events, notes);
+    }
+
+    /// <summary>NDJSON for EventReader: one line per event.</summary>
+    public byte[] Ndjson()
+    {
+        var builder = new StringBuilder();
+        foreach (var e in Events)
+        {
+            builder.Append(e.Json).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    private static IEnumerable<JsonObject> ReadDocuments(string path)
+    {
+        // missing-events.data has // comment lines; Elasticsearch's JSON parser allows them.
+        var json = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        return json.AsArray().Select(n => n!.AsObject());
+    }
+
+    private static void DeriveTimestamp(JsonObject document, TimestampSource source)
+    {
+        if (source == TimestampSource.AsIs || document["timestamp"] is not JsonValue raw)
+        {
+            return;
+        }
+
+        var value = raw.GetValue<long>();
+        document["@timestamp"] = source == TimestampSource.FileTime
+            ? DateTimeOffset.FromUnixTimeMilliseconds(value / 10000 - 11644473600000).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            : DateTimeOffset.FromUnixTimeMilliseconds(value / 1_000_000).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)
+              + "." + (value % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture) + "Z";
+    }
+
+    private static JsonNode? Lookup(JsonObject document, string path)
+    {
+        if (document.TryGetPropertyValue(path, out var direct))
+        {
+            return direct;
+        }
+
+        var dot = path.IndexOf('.');
+        return dot > 0 && document[path[..dot]] is JsonObject inner ? Lookup(inner, path[(dot + 1)..]) : null;
+    }
+
+    // ------------------------------------------------------------------ mapping -> user schema
+
+    private sealed record Mapping(List<(string Path, string Type)> Fields, List<(string Alias, string Target)> Aliases);
+
+    private static Mapping ReadMapping(string path)
+    {
+        // Mapping files may begin with '#' comment lines, which the suite's loader drops.
+        var json = string.Join("\n", File.ReadAllLines(path).Where(line => !line.TrimStart().StartsWith('#')));
+        var mapping = new Mapping(new(), new());
+        var root = JsonNode.Parse(json)!.AsObject();
+        Walk(root["properties"]!.AsObject(), string.Empty, mapping);
+        if (root["runtime"] is JsonObject runtime)
+        {
+            // A runtime field's script is not run: no document carries the field (the suite's one runtime field,
+            // 'broken', has a script that fails on every document).
+            foreach (var (name, definition) in runtime)
+            {
+                mapping.Fields.Add((name, definition!["type"]!.GetValue<string>()));
+            }
+        }
+
+        return mapping;
+    }
+
+    private static void Walk(JsonObject properties, string prefix, Mapping mapping)
+    {
+        foreach (var (name, node) in properties)
+        {
+            var path = prefix + name;
+            var definition = node!.AsObject();
+            if (definition["properties"] is JsonObject inner)
+            {
+                Walk(inner, path + ".", mapping);
+                continue;
+            }
+
+            var type = definition["type"]?.GetValue<string>() ?? "object";
+            if (type == "alias")
+            {
+                mapping.Aliases.Add((path, definition["path"]!.GetValue<string>()));
+                continue;
+            }
+
+            mapping.Fields.Add((path, type));
+
+            // Multi-fields (hostname.<keyword>) are named by the placeholder itself upstream and no query names them.
+        }
+    }
+
+    private static string BuildSchema(Mapping mapping, List<JsonObject> documents, List<string> notes, string keywordType)
+    {
+        var arrays = new HashSet<string>(StringComparer.Ordinal);
+        var dynamic = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var document in documents)
+        {
+            Infer(document, string.Empty, arrays, dynamic);
+        }
+
+        var fields = new List<(string Path, string Type)>();
+        foreach (var (path, type) in mapping.Fields)
+        {
+            fields.Add((path, type.StartsWith('[') ? keywordType : type));
+        }
+
+        // Fields the mapping leaves to dynamic mapping are typed from the data, as Elasticsearch would type them.
+        var mapped = new HashSet<string>(mapping.Fields.Select(f => f.Path).Concat(mapping.Aliases.Select(a => a.Alias)), StringComparer.Ordinal);
+        fields.AddRange(dynamic.Where(d => !mapped.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => (d.Key, d.Value)));
+
+        var yaml = new StringBuilder("# Derived from the Elasticsearch EQL spec suite's mapping and data (docs/conformance.md).\nfields:\n");
+        var builtIn = FieldCatalog.BuiltIn;
+        var kept = new List<string>();
+        foreach (var (path, type) in fields)
+        {
+            if (!FieldTypes.TryParse(type, out var fieldType))
+            {
+                notes.Add($"field {path}: type {type} has no counterpart, left out");
+                continue;
+            }
+
+            // A field the built-in catalog already defines with the same kind is left to it (a consumer's schema would
+            // not redeclare it): for ECS fields the reader fills the record's property and the matcher reads it there.
+            if (builtIn.TryGetField(path, out var ecs) && ecs.ValueKind == FieldTypes.ValueKindOf(fieldType))
+            {
+                kept.Add(path);
+                continue;
+            }
+
+            yaml.Append("  - { name: \"").Append(path).Append("\", type: ").Append(type)
+                .Append(", array: ").Append(arrays.Contains(path) ? "true" : "false").Append(" }\n");
+        }
+
+        if (kept.Count > 0)
+        {
+            notes.Add($"already in the built-in catalog with the same kind, not redeclared: {string.Join(", ", kept)}");
+        }
+
+        return yaml.ToString();
+    }
+
+    private static void Infer(JsonObject document, string prefix, HashSet<string> arrays, Dictionary<string, string> types)
+    {
+        foreach (var (name, node) in document)
+        {
+            var path = prefix + name;
+            var value = node;
+            if (value is JsonArray array)
+            {
+                arrays.Add(path);
+                value = array.FirstOrDefault(v => v is not null);
+            }
+
+            switch (value)
+            {
+                case JsonObject inner:
+                    Infer(inner, path + ".", arrays, types);
+                    break;
+                case JsonValue scalar:
+                    // Elasticsearch's dynamic mapping: string -> text with a keyword sub-field (EQL compares the
+                    // keyword, so keyword here), integral -> long, other numbers -> float, true/false -> boolean.
+                    var type = scalar.GetValueKind() switch
+                    {
+                        JsonValueKind.String => "keyword",
+                        JsonValueKind.Number => scalar.ToJsonString().IndexOfAny(new[] { '.', 'e', 'E' }) >= 0 ? "float" : "long",
+                        JsonValueKind.True or JsonValueKind.False => "boolean",
+                        _ => null,
+                    };
+                    if (type is not null)
+                    {
+                        types.TryAdd(path, type);
+                    }
+
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>One event of a dataset: the id the suite's expectations use, and the NDJSON line.</summary>
+public sealed record SpecEvent(long Id, string Json);
