@@ -73,8 +73,6 @@ namespace Rules.Generator
                 }
             });
 
-            context.RegisterSourceOutput(models, static (spc, model) => EmitRule(spc, model));
-
             var catalog = models
                 .Select(static (model, _) => model.HasMatcher ? new RuleCatalogEntry(model.ClassName, model.Rule!.RuleId, model.FilePath) : null)
                 .Where(static entry => entry is not null)
@@ -83,7 +81,14 @@ namespace Rules.Generator
                 .Select(static (entries, _) => new EquatableArray<RuleCatalogEntry>(entries.OrderBy(e => e.ClassName, StringComparer.Ordinal).ThenBy(e => e.FilePath, StringComparer.Ordinal)))
                 .WithTrackingName(CatalogStep);
 
-            context.RegisterSourceOutput(catalog, static (spc, entries) => EmitCatalog(spc, entries));
+            // Duplicate class names and rule ids: the later rule is reported and gets no class (RuleConflicts). Each
+            // rule's emission depends only on whether it is rejected, so editing one rule still regenerates one file.
+            var conflicts = catalog.Select(static (entries, _) => RuleConflicts.Find(entries));
+            var emissions = models
+                .Combine(conflicts)
+                .Select(static (pair, _) => (Model: pair.Left, Rejected: RuleConflicts.IsRejected(pair.Right, pair.Left.FilePath)));
+            context.RegisterSourceOutput(emissions, static (spc, emission) => EmitRule(spc, emission.Model, emission.Rejected));
+            context.RegisterSourceOutput(catalog.Combine(conflicts), static (spc, pair) => EmitCatalog(spc, pair.Left, pair.Right));
         }
 
         private static RuleModel BuildModel(InputFile file, UserSchemaModel schema, System.Threading.CancellationToken cancellationToken)
@@ -130,14 +135,14 @@ namespace Rules.Generator
             }
         }
 
-        private static void EmitRule(SourceProductionContext context, RuleModel model)
+        private static void EmitRule(SourceProductionContext context, RuleModel model, bool rejected)
         {
             foreach (var diagnostic in model.Diagnostics)
             {
                 context.ReportDiagnostic(DiagnosticMapping.ToRoslyn(diagnostic));
             }
 
-            if (!model.HasMatcher)
+            if (!model.HasMatcher || rejected)
             {
                 return;
             }
@@ -160,26 +165,14 @@ namespace Rules.Generator
             context.AddSource(model.HintName, SourceText.From(source, Encoding.UTF8));
         }
 
-        private static void EmitCatalog(SourceProductionContext context, EquatableArray<RuleCatalogEntry> entries)
+        private static void EmitCatalog(SourceProductionContext context, EquatableArray<RuleCatalogEntry> entries, EquatableArray<RuleDiagnostic> conflicts)
         {
-            var emitted = new List<RuleCatalogEntry>();
-            var seen = new Dictionary<string, RuleCatalogEntry>(StringComparer.Ordinal);
-            foreach (var entry in entries)
+            foreach (var conflict in conflicts)
             {
-                if (seen.TryGetValue(entry.ClassName, out var first))
-                {
-                    var text = new Language.Text.SourceText(entry.FilePath, string.Empty);
-                    context.ReportDiagnostic(DiagnosticMapping.ToRoslyn(DiagnosticIds.DuplicateClassName.Create(
-                        text,
-                        new Language.Text.SourceSpan(0, 0),
-                        $"This rule compiles to the class '{entry.ClassName}', as does '{first.FilePath}'. Rule names must be unique: rename one of the rules.")));
-                    continue;
-                }
-
-                seen[entry.ClassName] = entry;
-                emitted.Add(entry);
+                context.ReportDiagnostic(DiagnosticMapping.ToRoslyn(conflict));
             }
 
+            var emitted = entries.Where(entry => !RuleConflicts.IsRejected(conflicts, entry.FilePath)).ToList();
             context.AddSource("DetectionRuleCatalog.g.cs", SourceText.From(CatalogEmitter.Emit(emitted), Encoding.UTF8));
         }
 
