@@ -10,6 +10,7 @@ using Rules.Generator.Model;
 using Rules.Language;
 using Rules.Language.Compilation;
 using Rules.Language.Diagnostics;
+using Rules.Language.Ir;
 using Rules.Language.Schema;
 
 namespace Rules.Generator
@@ -106,7 +107,9 @@ namespace Rules.Generator
                     diagnostics.Add(DiagnosticIds.UnsupportedFeature.Create(
                         result.Source,
                         result.Rule!.QuerySpan,
-                        $"This query compiles to a {plan.GetType().Name}, which the code generator cannot emit yet; the rule gets no matcher."));
+                        plan is PipedPlan
+                            ? "'| head' and '| tail' have no meaning for a single-event rule over a stream (they need a sequence or sample): remove the pipe. The rule gets no matcher."
+                            : $"This query compiles to a {plan.GetType().Name}, which the code generator cannot emit; the rule gets no matcher."));
                     plan = null;
                 }
 

@@ -78,6 +78,9 @@ namespace Rules.Language.Kql
             return count;
         }
 
+        /// <summary>Inside <c>path:{ ... }</c>: the nested path and a dot, prefixed to the inner field names.</summary>
+        private string _nestedPrefix = string.Empty;
+
         private BoolExpr? Lower(KqlNode node)
         {
             System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
@@ -261,19 +264,33 @@ namespace Rules.Language.Kql
 
         private BoolExpr? LowerNested(KqlNested node)
         {
-            var path = node.Path.Text;
+            var path = _nestedPrefix + node.Path.Text;
             if (_catalog.TryGetField(path, out var definition))
             {
-                if (definition.Type == FieldType.Nested)
-                {
-                    Error(DiagnosticIds.UnsupportedFeature, node.Path, $"Nested queries ('{path}:{{ ... }}') are not supported: the event record flattens '{path}', so conditions cannot be tied to one of its objects. Split the conditions on '{path}.*' fields if any object may satisfy each one.");
-                }
-                else
+                if (definition.Type != FieldType.Nested)
                 {
                     Error(DiagnosticIds.TypeMismatch, node.Path, $"'{path}' is of type {FieldTypes.ToName(definition.Type)}, not nested, so Elasticsearch rejects '{path}:{{ ... }}'; write the conditions on '{path}.<field>' directly.");
+                    return null;
                 }
 
-                return null;
+                // The event record flattens arrays of objects into multi-valued leaves (as Elasticsearch does for
+                // object fields): each inner condition then holds if any object satisfies it, where a nested query
+                // needs one object to satisfy them all. Said at the query, so nobody is surprised (docs/kql.md).
+                _diagnostics.Add(_source.Error(
+                    DiagnosticIds.KqlNestedQueryFlattened,
+                    node.Path.Start,
+                    node.Path.Length,
+                    $"'{path}:{{ ... }}' is evaluated on the flattened values of '{path}': each condition may be met by a different object of the array, where Elasticsearch's nested query needs one object to meet them all. It can match events Elasticsearch would not; it never misses one."));
+                var outer = _nestedPrefix;
+                _nestedPrefix = path + ".";
+                try
+                {
+                    return Lower(node.Query);
+                }
+                finally
+                {
+                    _nestedPrefix = outer;
+                }
             }
 
             Error(DiagnosticIds.UnknownField, node.Path, $"Unknown field '{path}': no schema defines it, so the nested query '{path}:{{ ... }}' cannot be compiled. Check the spelling or declare it in a <DetectionSchema> file.");
@@ -286,6 +303,7 @@ namespace Rules.Language.Kql
             if (fieldName.Kind == KqlLiteralKind.Wildcard)
             {
                 var glob = GlobPattern.FromKqlSegments(fieldName.Segments).ToGlob(lowercase: false);
+                glob = glob is null ? null : _nestedPrefix + glob;
                 var fields = new List<BoundField>();
                 if (glob is not null)
                 {
@@ -304,7 +322,7 @@ namespace Rules.Language.Kql
                 return fields;
             }
 
-            var bound = _binder.Bind(fieldName.Text, optional: false, fieldName.Start, fieldName.Length);
+            var bound = _binder.Bind(_nestedPrefix + fieldName.Text, optional: false, fieldName.Start, fieldName.Length);
             return bound is null ? null : new List<BoundField> { bound };
         }
 

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Rules.Language.Ir;
 using Rules.Language.Schema;
 using Rules.Runtime.Matching;
-using WildcardPattern = Rules.Language.Schema.WildcardPattern;
 
 namespace Rules.Tests.Eql;
 

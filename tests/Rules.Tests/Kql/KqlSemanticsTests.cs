@@ -1,3 +1,5 @@
+using Rules.Language.Binding;
+using Rules.Language.Kql;
 using Rules.Language.Ir;
 using static Rules.Tests.Kql.KqlTestCatalog;
 
@@ -237,9 +239,14 @@ public class KqlSemanticsTests
     }
 
     [Fact]
-    public void Kql_nested_query_is_unsupported()
+    public void Kql_nested_query_runs_on_flattened_values_with_a_warning()
     {
-        CompileError("gcp.binding_deltas:{ role:x }", "DR7002");
+        var (condition, diagnostics) = KqlCompiler.Compile(QuerySource.ForText("gcp.binding_deltas:{ role:x }"), Catalog);
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal("DR4003", warning.Id);
+        Assert.False(warning.IsError);
+        Assert.Equal((0, 0, 18), (warning.Location.Start.Line, warning.Location.Start.Character, warning.Location.End.Character));
+        Assert.Equal(Str("gcp.binding_deltas.role", StringMatchKind.Equals, "x"), condition);
         CompileError("process.parent:{ name:x }", "DR6002");
     }
 
