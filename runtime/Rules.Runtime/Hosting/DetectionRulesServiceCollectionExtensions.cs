@@ -21,7 +21,8 @@ public static class DetectionRulesServiceCollectionExtensions
         services.AddSingleton(catalog);
         services.AddSingleton(_ => new Detector(catalog, options.Detector));
         services.AddSingleton(_ => new AlertDispatcher(options.Sinks, options.Dispatcher));
-        services.AddSingleton<DetectionService>();
+        services.AddSingleton(provider => new DetectionService(
+            provider, provider.GetRequiredService<Detector>(), provider.GetRequiredService<AlertDispatcher>(), options));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DetectionService>());
         return services;
     }

@@ -15,6 +15,7 @@ public sealed class DetectionService : BackgroundService
 {
     private readonly IServiceProvider _services;
     private readonly DetectionRulesOptions _options;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DetectionService(IServiceProvider services, Detector detector, AlertDispatcher dispatcher, DetectionRulesOptions options)
     {
@@ -30,8 +31,6 @@ public sealed class DetectionService : BackgroundService
 
     /// <summary>Completes when the source has been read to its end (or the host stopped) and alerts were drained.</summary>
     public Task Drained => _drained.Task;
-
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
