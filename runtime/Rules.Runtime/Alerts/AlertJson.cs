@@ -83,6 +83,8 @@ public static class AlertJson
 
         writer.WriteString("@timestamp", alert.DetectedAt);
         writer.WriteString("kibana.alert.uuid", alert.Id);
+        writer.WriteString("kibana.alert.start", alert.DetectedAt);
+        writer.WriteString("kibana.alert.last_detected", alert.DetectedAt);
         writer.WriteString("kibana.alert.status", "active");
         writer.WriteString("kibana.alert.workflow_status", "open");
         writer.WriteStartArray("kibana.space_ids");
