@@ -46,6 +46,11 @@ public sealed class Detector
     public Detector(IEnumerable<CompiledRule> rules, DetectorOptions? options = null)
     {
         Options = options ?? new DetectorOptions();
+        if (Options.MaxNewTermsPerRule < 1 || Options.MaxThresholdGroupsPerRule < 1 || Options.MaxTermCombinations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxNewTermsPerRule, MaxThresholdGroupsPerRule and MaxTermCombinations must be at least 1.");
+        }
+
         _tag = RulesMetrics.Tag(Options.Name);
         _engine = new RuleEngine(rules);
         foreach (var rule in _engine.Rules)

@@ -385,3 +385,44 @@ public class DetectorTests
         }
     }
 }
+
+public class DetectorAllocationTests
+{
+    [Fact]
+    public void Events_no_rule_matches_cost_the_detector_no_allocation()
+    {
+        var detector = DetectionRules.Detector();
+        var events = Enumerable.Range(0, 200).Select(i => At(TimeSpan.FromSeconds(i), ("event.action", "nothing-matches"), ("host.name", "h"))).ToArray();
+        var alerts = new List<Alert>();
+        detector.Process(events[0], alerts);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1; i < events.Length; i++)
+        {
+            detector.Process(events[i], alerts);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Empty(alerts);
+    }
+
+    [Fact]
+    public void Aggregating_matches_allocates_a_modest_measured_amount()
+    {
+        // Threshold buckets and new_terms history per matching event (no alert): the allocation is bounded per event.
+        var detector = DetectionRules.Detector(null, DetectionRules.Threshold, DetectionRules.NewTerms);
+        var alerts = new List<Alert>();
+        var events = Enumerable.Range(0, 1_000).Select(i => At(TimeSpan.FromSeconds(i),
+            ("event.action", i % 2 == 0 ? "logon-failed" : "login"), ("host.name", "h"), ("user.name", "u" + (i % 2)))).ToArray();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var e in events)
+        {
+            detector.Process(e, alerts);
+        }
+
+        var perEvent = (GC.GetAllocatedBytesForCurrentThread() - before) / events.Length;
+        // Measured 583 bytes per matching event on .NET 10, the threshold alerts raised for u0 (one per three
+        // failures) included: field values by path, term keys, bucket times. The bound leaves room for runtime changes.
+        Assert.True(perEvent < 4_096, perEvent + " bytes per event");
+    }
+}
