@@ -20,6 +20,7 @@ internal sealed class AlertGate
 {
     private readonly RuleTiming _timing;
     private readonly AlertSuppressionSettings? _suppression;
+    private readonly IReadOnlyList<string> _groupBy = Array.Empty<string>();
     private readonly TimeSpan? _suppressionDuration;
     private readonly bool _suppressMissing;
     private readonly Dictionary<string, HeldGroup> _held = new(StringComparer.Ordinal);
@@ -36,6 +37,8 @@ internal sealed class AlertGate
         {
             _suppressionDuration = RuleTiming.TryParseDuration(_suppression.Duration, out var duration) && duration > TimeSpan.Zero ? duration : null;
             _suppressMissing = !string.Equals(_suppression.MissingFieldsStrategy, "doNotSuppress", StringComparison.Ordinal);
+            // Kibana's threshold suppression groups by the threshold fields (its alert_suppression has a duration only).
+            _groupBy = rule.Type == "threshold" && rule.Threshold is { } threshold ? threshold.Fields : _suppression.GroupBy;
         }
     }
 
@@ -55,9 +58,9 @@ internal sealed class AlertGate
             return;
         }
 
-        var terms = new List<AlertTerm>(_suppression.GroupBy.Count);
+        var terms = new List<AlertTerm>(_groupBy.Count);
         var missing = false;
-        foreach (var field in _suppression.GroupBy)
+        foreach (var field in _groupBy)
         {
             var values = EventFieldValues.GetStrings(alert.Event, field);
             Array.Sort(values, StringComparer.Ordinal);

@@ -15,6 +15,7 @@ public static class DetectionRules
     public const string SuppressedPerInterval = "suppressed-interval";
     public const string Overrides = "overrides";
     public const string Sequence = "sequence-shell";
+    public const string ThresholdSuppressed = "threshold-suppressed";
 
     private static readonly Lazy<IReadOnlyList<CompiledRule>> Compiled = new(() => CompiledRuleSet.Compile(
         File(Query, "query", "event.action : \"evil\"", "max_signals = 2"),
@@ -87,7 +88,19 @@ public static class DetectionRules
             operator = "equals"
             value = ""
             """),
-        File(Sequence, "query", "event.action : \"never\"", "")).Rules);
+        File(Sequence, "query", "event.action : \"never\"", ""),
+        File(ThresholdSuppressed, "threshold", "event.action : \"scan\"", "", """
+            [rule.threshold]
+            field = ["source.ip"]
+            value = 2
+
+            [rule.alert_suppression]
+            group_by = ["source.ip"]
+
+            [rule.alert_suppression.duration]
+            unit = "m"
+            value = 30
+            """)).Rules);
 
     public static IReadOnlyList<CompiledRule> All => Compiled.Value;
 

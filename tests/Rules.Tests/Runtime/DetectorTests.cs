@@ -293,6 +293,28 @@ public class DetectorTests
     }
 
     [Fact]
+    public void Threshold_alerts_are_suppressed_per_bucket_terms_for_the_duration()
+    {
+        var detector = DetectionRules.Detector(null, DetectionRules.ThresholdSuppressed);
+        var events = new List<EcsEvent>();
+        // Two scans from 10.0.0.1 in each of three runs (10:05, 10:10, 10:15), one pair from 10.0.0.2.
+        foreach (var minute in new[] { 1, 2, 6, 7, 11, 12 })
+        {
+            events.Add(At(Minutes(minute), ("event.action", "scan"), ("source.ip", "10.0.0.1")));
+        }
+
+        events.Add(At(Minutes(13), ("event.action", "scan"), ("source.ip", "10.0.0.2")));
+        events.Add(At(Minutes(14), ("event.action", "scan"), ("source.ip", "10.0.0.2")));
+        var alerts = Run(detector, events);
+
+        Assert.Equal(2, alerts.Count);
+        var first = alerts.Single(a => a.Event.Source?.Ip == "10.0.0.1");
+        Assert.Equal(2, first.Suppression!.DocsCount);
+        Assert.Equal(2, first.Threshold!.Count);
+        Assert.Equal(0, alerts.Single(a => a.Event.Source?.Ip == "10.0.0.2").Suppression!.DocsCount);
+    }
+
+    [Fact]
     public void Overrides_and_mappings_shape_the_alert()
     {
         var detector = DetectionRules.Detector(null, DetectionRules.Overrides);
