@@ -53,6 +53,7 @@ public sealed class DetectionRulesOptions
             yield return e;
         }
 
+        // The reader is synchronous; this await only makes the method an async iterator.
         await System.Threading.Tasks.Task.CompletedTask.ConfigureAwait(false);
     }
 }

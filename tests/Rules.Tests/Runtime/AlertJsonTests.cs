@@ -56,7 +56,7 @@ public class AlertJsonTests
         Assert.Equal("2026-11-20T10:01:00+00:00", result.GetProperty("from").GetString());
         Assert.Equal(3, Assert.Single(result.GetProperty("cardinality").EnumerateArray()).GetProperty("value").GetInt64());
         Assert.Equal("10.0.0.1", json.GetProperty("source").GetProperty("ip").GetString());
-        Assert.Equal("threshold", json.GetProperty("kibana.alert.rule.parameters").GetProperty("threshold").GetProperty("field")[0].GetString() == "source.ip" ? "threshold" : "");
+        Assert.Equal("source.ip", json.GetProperty("kibana.alert.rule.parameters").GetProperty("threshold").GetProperty("field")[0].GetString());
         Assert.Equal("siem.thresholdRule", json.GetProperty("kibana.alert.rule.rule_type_id").GetString());
     }
 
