@@ -107,10 +107,16 @@ public class DispatcherTests
         }
 
         var blocked = dispatcher.PublishAsync(NewAlert(5)).AsTask();
-        await Task.Delay(200);
-        Assert.False(blocked.IsCompleted);
         // The fast sink was not held up by the slow one.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (fast.Ids.Count < 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(5, fast.Ids.Count);
+        await Task.Delay(100);
+        Assert.False(blocked.IsCompleted);
 
         release.SetResult();
         await blocked;
