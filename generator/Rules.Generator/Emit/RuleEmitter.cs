@@ -675,6 +675,7 @@ namespace Rules.Generator.Emit
             Property(b, i, "RuleNameOverride", CSharp.String(_rule.RuleNameOverride));
             Property(b, i, "BuildingBlockType", CSharp.String(_rule.BuildingBlockType));
             Property(b, i, "SourceFile", CSharp.String(_model.FilePath));
+            AppendAlertingSettings(b, i);
             b.Append("            Threat = new ").Append(Runtime).Append(".ThreatMapping[]\n            {\n");
             foreach (var threat in _rule.Threat)
             {
@@ -699,6 +700,42 @@ namespace Rules.Generator.Emit
 
             b.Append("            },\n");
             b.Append("        };\n");
+        }
+
+        // Settings the runtime's detector reads: mappings, suppression, new_terms and threshold; emitted only when set.
+        private void AppendAlertingSettings(StringBuilder b, string i)
+        {
+            if (_rule.SeverityMapping.Count > 0)
+            {
+                Property(b, i, "SeverityMapping", "new " + Runtime + ".SeverityMappingEntry[] { " + string.Join(", ", _rule.SeverityMapping.Select(m =>
+                    $"new {Runtime}.SeverityMappingEntry({CSharp.String(m.Field)}, {CSharp.String(m.Operator)}, {CSharp.String(m.Value)}, {CSharp.String(m.Severity)})")) + " }");
+            }
+
+            if (_rule.RiskScoreMapping.Count > 0)
+            {
+                Property(b, i, "RiskScoreMapping", "new " + Runtime + ".RiskScoreMappingEntry[] { " + string.Join(", ", _rule.RiskScoreMapping.Select(m =>
+                    $"new {Runtime}.RiskScoreMappingEntry({CSharp.String(m.Field)}, {CSharp.String(m.Operator)}, {CSharp.String(m.Value)}, " +
+                    (m.RiskScore is { } score ? score.ToString(CultureInfo.InvariantCulture) : "null") + ")")) + " }");
+            }
+
+            if (_rule.AlertSuppression is { } suppression)
+            {
+                Property(b, i, "AlertSuppression", $"new {Runtime}.AlertSuppressionSettings({Strings(suppression.GroupBy)}, {CSharp.String(suppression.Duration)}, {CSharp.String(suppression.MissingFieldsStrategy)})");
+            }
+
+            if (_rule.NewTerms is { } newTerms)
+            {
+                Property(b, i, "NewTerms", $"new {Runtime}.NewTermsSettings({Strings(newTerms.Value)}, {CSharp.String(newTerms.HistoryWindowStart)})");
+            }
+
+            if (_rule.Threshold is { } threshold)
+            {
+                var cardinality = threshold.Cardinality.Count == 0
+                    ? $"global::System.Array.Empty<{Runtime}.ThresholdCardinality>()"
+                    : "new " + Runtime + ".ThresholdCardinality[] { " + string.Join(", ", threshold.Cardinality.Select(c =>
+                        $"new {Runtime}.ThresholdCardinality({CSharp.String(c.Field)}, {c.Value.ToString(CultureInfo.InvariantCulture)}L)")) + " }";
+                Property(b, i, "Threshold", $"new {Runtime}.ThresholdSettings({Strings(threshold.Field)}, {threshold.Value.ToString(CultureInfo.InvariantCulture)}L, {cardinality})");
+            }
         }
 
         private static string Mitre(ThreatEntry entry) =>

@@ -39,17 +39,25 @@ public static class RulesCommandLine
         {
             Description = "Print no summary on standard error.",
         };
+        var progress = new Option<string>("--progress")
+        {
+            Description = "Progress on standard error: auto (a live line on a terminal, none otherwise), plain (a line every second), none.",
+            DefaultValueFactory = _ => "auto",
+        };
+        progress.AcceptOnlyFromAmong("auto", "plain", "none");
         var scan = new Command("scan", "Run the compiled rules over ECS events (NDJSON) and print one alert per line.")
         {
             input,
             alertsFile,
             quiet,
+            progress,
         };
         scan.SetAction((parseResult, cancellationToken) => ScanAsync(
             rules,
             parseResult.GetValue(input)!,
             parseResult.GetValue(alertsFile),
             parseResult.GetValue(quiet),
+            parseResult.GetValue(progress)!,
             error,
             openStandardInput,
             openStandardOutput,
@@ -76,6 +84,7 @@ public static class RulesCommandLine
         string inputPath,
         string? alertsFile,
         bool quiet,
+        string progressMode,
         TextWriter error,
         Func<Stream> openStandardInput,
         Func<Stream> openStandardOutput,
@@ -103,43 +112,57 @@ public static class RulesCommandLine
             },
         };
 
-        var engine = new RuleEngine(rules);
-        var matches = new List<EventRule>(rules.Count);
-        await using (var dispatcher = new AlertDispatcher(new IAlertSink[] { sink }))
+        var input = inputPath == "-" ? openStandardInput() : new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var progress = ScanProgress.Create(progressMode, quiet, error, inputPath == "-" ? null : input);
+        var detector = new Detector(rules, new DetectorOptions { Name = "scan" });
+        var alerts = new List<Alert>();
+        IReadOnlyList<SinkStatistics> sinkStatistics;
+        await using (var dispatcher = new AlertDispatcher(new IAlertSink[] { sink }, new AlertDispatcherOptions { Name = "scan" }))
         {
-            using var reader = inputPath == "-" ? new EventReader(openStandardInput(), options, leaveOpen: true) : EventReader.Open(inputPath, options);
-            foreach (var e in reader.ReadEvents())
+            dispatcher.Acknowledged += (_, count) => progress.Acknowledged(count);
+            using (var reader = new EventReader(input, options, leaveOpen: inputPath == "-"))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                summary.Event();
-                matches.Clear();
-                engine.Match(e, matches);
-                if (matches.Count == 0)
+                foreach (var e in reader.ReadEvents())
                 {
-                    continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    detector.Process(e, alerts);
+                    await PublishAsync(alerts, dispatcher, summary, cancellationToken).ConfigureAwait(false);
+                    progress.Tick(detector.Events, summary.Alerts);
                 }
 
-                // The reader reuses its event object: an alert keeps its own copy.
-                var snapshot = EventSnapshot.Copy(e);
-                var now = DateTimeOffset.UtcNow;
-                foreach (var rule in matches)
-                {
-                    summary.Alert(rule.Metadata);
-                    await dispatcher.PublishAsync(new Alert(rule.Metadata, snapshot, now), cancellationToken).ConfigureAwait(false);
-                }
+                detector.Complete(alerts);
+                await PublishAsync(alerts, dispatcher, summary, cancellationToken).ConfigureAwait(false);
             }
 
             await dispatcher.CompleteAsync().ConfigureAwait(false);
-            summary.Failed = dispatcher.Sinks.Sum(s => s.Failed);
+            sinkStatistics = dispatcher.Sinks;
         }
 
         await sink.DisposeAsync().ConfigureAwait(false);
+        progress.Done(detector.Events, summary.Alerts);
+        summary.Failed = sinkStatistics.Sum(s => s.Failed);
+        summary.Events = detector.Events;
+        summary.Untimed = detector.UntimedEvents;
+        summary.Suppressed = detector.RuleCounters.Sum(c => c.SuppressedCount);
+        summary.Throttled = detector.RuleCounters.Sum(c => c.ThrottledCount);
+        summary.Evicted = detector.RuleCounters.Sum(c => c.EvictedCount);
         if (!quiet)
         {
             summary.WriteTo(error);
         }
 
         return summary.Failed > 0 ? 1 : 0;
+    }
+
+    private static async ValueTask PublishAsync(List<Alert> alerts, AlertDispatcher dispatcher, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        foreach (var alert in alerts)
+        {
+            summary.Alert(alert);
+            await dispatcher.PublishAsync(alert, cancellationToken).ConfigureAwait(false);
+        }
+
+        alerts.Clear();
     }
 
     private static void WriteRuleList(IReadOnlyList<CompiledRule> rules, TextWriter output)
@@ -163,29 +186,39 @@ public static class RulesCommandLine
     private sealed class ScanSummary
     {
         private readonly Dictionary<string, (RuleMetadata Rule, long Count)> _byRule = new(StringComparer.Ordinal);
-        private long _events;
+        private readonly Dictionary<string, long> _bySeverity = new(StringComparer.Ordinal);
         private long _badLines;
-        private long _alerts;
 
         public long Failed { get; set; }
 
-        public void Event() => _events++;
+        public long Events { get; set; }
+
+        public long Untimed { get; set; }
+
+        public long Suppressed { get; set; }
+
+        public long Throttled { get; set; }
+
+        public long Evicted { get; set; }
+
+        public long Alerts { get; private set; }
 
         public void BadLine() => Interlocked.Increment(ref _badLines);
 
-        public void Alert(RuleMetadata rule)
+        public void Alert(Alert alert)
         {
-            _alerts++;
+            Alerts++;
+            var rule = alert.Rule;
             _byRule[rule.RuleId] = _byRule.TryGetValue(rule.RuleId, out var entry) ? (rule, entry.Count + 1) : (rule, 1);
+            _bySeverity[alert.Severity] = _bySeverity.GetValueOrDefault(alert.Severity) + 1;
         }
 
         public void WriteTo(TextWriter error)
         {
-            error.WriteLine($"Scanned {_events} events ({_badLines} bad lines skipped): {_alerts} alerts.");
+            error.WriteLine($"Scanned {Events} events ({Interlocked.Read(ref _badLines)} bad lines skipped): {Alerts} alerts.");
             foreach (var severity in new[] { "critical", "high", "medium", "low" })
             {
-                var count = _byRule.Values.Where(v => v.Rule.Severity == severity).Sum(v => v.Count);
-                if (count > 0)
+                if (_bySeverity.TryGetValue(severity, out var count))
                 {
                     error.WriteLine($"  {severity}: {count}");
                 }
@@ -194,6 +227,26 @@ public static class RulesCommandLine
             foreach (var (rule, count) in _byRule.Values.OrderByDescending(v => v.Count).ThenBy(v => v.Rule.Name, StringComparer.Ordinal))
             {
                 error.WriteLine($"  {count,6}  {rule.Severity,-8} {rule.Name}");
+            }
+
+            if (Suppressed > 0)
+            {
+                error.WriteLine($"  {Suppressed} duplicate alerts suppressed (alert_suppression).");
+            }
+
+            if (Throttled > 0)
+            {
+                error.WriteLine($"  {Throttled} alerts over max_signals per interval not raised.");
+            }
+
+            if (Untimed > 0)
+            {
+                error.WriteLine($"  {Untimed} matches skipped: the event has no @timestamp (or timestamp_override) value.");
+            }
+
+            if (Evicted > 0)
+            {
+                error.WriteLine($"  {Evicted} new_terms/threshold state entries evicted at their bound.");
             }
 
             if (Failed > 0)

@@ -17,14 +17,23 @@ public sealed class AlertDispatcherOptions
 
     /// <summary>Delay before the first retry; doubles with each attempt. Default 50 ms.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Alerts a sink takes before it is flushed even though more are queued (bounds what a crash can
+    /// lose to the last unflushed batch). Default 1,000.</summary>
+    public int MaxBatch { get; init; } = 1_000;
+
+    /// <summary>The dispatcher's name in metrics (tag rules.pipeline). Default "default".</summary>
+    public string Name { get; init; } = "default";
 }
 
 /// <summary>
 /// Delivers alerts to any number of sinks. Each sink has its own bounded queue and its own delivery task, so a slow
 /// or failing sink does not hold up the others until its queue is full; then publishers wait (back-pressure: no
 /// alert is ever dropped). A failing write is retried with exponential back-off and, if it keeps failing, counted
-/// in <see cref="SinkStatistics.Failed"/> and skipped for that sink only. <see cref="CompleteAsync"/> stops
-/// accepting alerts, delivers every accepted alert and flushes every sink.
+/// in <see cref="SinkStatistics.Failed"/> and skipped for that sink only. A sink is flushed when its queue runs
+/// empty and after every <see cref="AlertDispatcherOptions.MaxBatch"/> alerts; the alerts written before a flush
+/// that succeeded are acknowledged (<see cref="SinkStatistics.Acknowledged"/>, <see cref="Acknowledged"/>).
+/// <see cref="CompleteAsync"/> stops accepting alerts, delivers every accepted alert and flushes every sink.
 /// </summary>
 public sealed class AlertDispatcher : IAsyncDisposable
 {
@@ -36,15 +45,15 @@ public sealed class AlertDispatcher : IAsyncDisposable
     public AlertDispatcher(IEnumerable<IAlertSink> sinks, AlertDispatcherOptions? options = null)
     {
         _options = options ?? new AlertDispatcherOptions();
-        if (_options.QueueCapacity < 1 || _options.MaxAttempts < 1)
+        if (_options.QueueCapacity < 1 || _options.MaxAttempts < 1 || _options.MaxBatch < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "QueueCapacity and MaxAttempts must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), "QueueCapacity, MaxAttempts and MaxBatch must be at least 1.");
         }
 
         var workers = new List<SinkWorker>();
         foreach (var sink in sinks)
         {
-            workers.Add(new SinkWorker(sink, _options));
+            workers.Add(new SinkWorker(sink, _options, this));
         }
 
         _workers = workers.ToArray();
@@ -52,6 +61,10 @@ public sealed class AlertDispatcher : IAsyncDisposable
 
     /// <summary>Alerts accepted so far.</summary>
     public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Raised after a sink's flush succeeded: the sink and how many alerts it has acknowledged in all
+    /// (written and made durable). Called on the sink's delivery task; keep it short.</summary>
+    public event Action<string, long>? Acknowledged;
 
     /// <summary>Per-sink delivery counts.</summary>
     public IReadOnlyList<SinkStatistics> Sinks => Array.ConvertAll(_workers, w => w.Statistics);
@@ -96,15 +109,20 @@ public sealed class AlertDispatcher : IAsyncDisposable
     {
         private readonly IAlertSink _sink;
         private readonly AlertDispatcherOptions _options;
+        private readonly AlertDispatcher _owner;
+        private readonly KeyValuePair<string, object?> _tag;
+        private long _acknowledged;
         private long _delivered;
         private long _failed;
         private long _retries;
         private long _flushFailures;
 
-        public SinkWorker(IAlertSink sink, AlertDispatcherOptions options)
+        public SinkWorker(IAlertSink sink, AlertDispatcherOptions options, AlertDispatcher owner)
         {
             _sink = sink;
             _options = options;
+            _owner = owner;
+            _tag = RulesMetrics.Tag(options.Name);
             Queue = Channel.CreateBounded<Alert>(new BoundedChannelOptions(options.QueueCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
@@ -123,16 +141,24 @@ public sealed class AlertDispatcher : IAsyncDisposable
             Interlocked.Read(ref _delivered),
             Interlocked.Read(ref _failed),
             Interlocked.Read(ref _retries),
-            Interlocked.Read(ref _flushFailures));
+            Interlocked.Read(ref _flushFailures),
+            Interlocked.Read(ref _acknowledged));
 
         private async Task RunAsync()
         {
             var reader = Queue.Reader;
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                var batch = 0;
                 while (reader.TryRead(out var alert))
                 {
                     await DeliverAsync(alert).ConfigureAwait(false);
+                    if (++batch >= _options.MaxBatch)
+                    {
+                        // A steady flood never empties the queue: flush per batch so a crash loses at most a batch.
+                        await FlushAsync().ConfigureAwait(false);
+                        batch = 0;
+                    }
                 }
 
                 // The queue ran empty: make what was written durable before waiting for more.
@@ -156,6 +182,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
                 catch (Exception) when (attempt < _options.MaxAttempts)
                 {
                     Interlocked.Increment(ref _retries);
+                    RulesMetrics.SinkErrors.Add(1, _tag);
                     await Task.Delay(delay).ConfigureAwait(false);
                     delay += delay;
                 }
@@ -163,6 +190,8 @@ public sealed class AlertDispatcher : IAsyncDisposable
                 {
                     // Isolated: this sink loses this alert (counted); the other sinks are unaffected.
                     Interlocked.Increment(ref _failed);
+                    RulesMetrics.SinkErrors.Add(1, _tag);
+                    RulesMetrics.AlertsDropped.Add(1, _tag);
                     return;
                 }
             }
@@ -170,17 +199,35 @@ public sealed class AlertDispatcher : IAsyncDisposable
 
         private async Task FlushAsync()
         {
+            var written = Interlocked.Read(ref _delivered);
             try
             {
                 await _sink.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception)
             {
+                // Not acknowledged: the next successful flush covers these alerts too.
                 Interlocked.Increment(ref _flushFailures);
+                RulesMetrics.SinkErrors.Add(1, _tag);
+                return;
+            }
+
+            if (written > Interlocked.Read(ref _acknowledged))
+            {
+                Interlocked.Exchange(ref _acknowledged, written);
+                try
+                {
+                    _owner.Acknowledged?.Invoke(_sink.Name, written);
+                }
+                catch (Exception)
+                {
+                    // A failing observer must not stop delivery.
+                }
             }
         }
     }
 }
 
-/// <summary>What one sink received: alerts delivered, alerts that failed after every retry, retries, failed flushes.</summary>
-public sealed record SinkStatistics(string Sink, long Delivered, long Failed, long Retries, long FlushFailures);
+/// <summary>What one sink received: alerts delivered, alerts that failed after every retry, retries, failed flushes,
+/// and alerts acknowledged (delivered before a flush that succeeded: durable for a durable sink).</summary>
+public sealed record SinkStatistics(string Sink, long Delivered, long Failed, long Retries, long FlushFailures, long Acknowledged);

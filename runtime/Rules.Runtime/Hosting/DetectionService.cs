@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Hosting;
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Rules.Runtime.Hosting;
+
+/// <summary>
+/// Runs the detector over the configured event source in the background and hands alerts to the dispatcher. When
+/// the source ends or the host stops, it drains: pending threshold runs and held (suppressed) alerts are raised,
+/// and every accepted alert is delivered and flushed before the service reports stopped.
+/// </summary>
+public sealed class DetectionService : BackgroundService
+{
+    private readonly IServiceProvider _services;
+    private readonly DetectionRulesOptions _options;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public DetectionService(IServiceProvider services, Detector detector, AlertDispatcher dispatcher, DetectionRulesOptions options)
+    {
+        _services = services;
+        Detector = detector;
+        Dispatcher = dispatcher;
+        _options = options;
+    }
+
+    public Detector Detector { get; }
+
+    public AlertDispatcher Dispatcher { get; }
+
+    /// <summary>Completes when the source has been read to its end (or the host stopped) and alerts were drained.</summary>
+    public Task Drained => _drained.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Leave host start-up at once: the source may block.
+        await Task.Yield();
+        var alerts = new List<Alert>();
+        try
+        {
+            if (_options.Source is { } source)
+            {
+                await foreach (var e in source(_services, stoppingToken).WithCancellation(stoppingToken).ConfigureAwait(false))
+                {
+                    Detector.Process(e, alerts);
+                    await Detector.PublishAsync(alerts, Dispatcher, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host stopping: drain below.
+        }
+        finally
+        {
+            // Alerts already accepted must not be lost on shutdown: raise what is held and deliver everything.
+            Detector.Complete(alerts);
+            await Detector.PublishAsync(alerts, Dispatcher, CancellationToken.None).ConfigureAwait(false);
+            await Dispatcher.CompleteAsync().ConfigureAwait(false);
+            _drained.TrySetResult();
+        }
+    }
+}
