@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
+using Rules.Runtime.Sequences;
+
 namespace Rules.Runtime;
 
 /// <summary>Settings of a <see cref="Detector"/>.</summary>
@@ -11,6 +13,9 @@ public sealed class DetectorOptions
 {
     /// <summary>The detector's name in metrics (tag rules.pipeline). Default "default".</summary>
     public string Name { get; init; } = "default";
+
+    /// <summary>Limits of the EQL sequence engine (docs/sequences.md); null for its defaults.</summary>
+    public SequenceEngineOptions? Sequences { get; init; }
 
     /// <summary>new_terms combinations tracked per rule before eviction. Default 100,000.</summary>
     public int MaxNewTermsPerRule { get; init; } = 100_000;
@@ -37,6 +42,8 @@ public sealed class Detector
     private readonly Dictionary<CompiledRule, RuleRunner> _runners = new(ReferenceEqualityComparer.Instance);
     private readonly RuleRunner[] _allRunners;
     private readonly List<EventRule> _matches;
+    private readonly SequenceEngine? _sequences;
+    private readonly List<SequenceMatch> _sequenceMatches = new();
     private readonly KeyValuePair<string, object?> _tag;
     private DateTimeOffset _watermark = DateTimeOffset.MinValue;
     private DateTimeOffset? _nextDeadline;
@@ -60,7 +67,14 @@ public sealed class Detector
 
         _allRunners = _runners.Values.ToArray();
         _matches = new List<EventRule>(Math.Max(4, _engine.Rules.Count));
+        if (_engine.Rules.Any(rule => rule is SequenceRule))
+        {
+            _sequences = new SequenceEngine(_engine.Rules, Options.Sequences);
+        }
     }
+
+    /// <summary>The sequence engine's counts (partial sequences alive, expired, evicted ...); null without sequence rules.</summary>
+    public SequenceStatistics? SequenceStatistics => _sequences?.Statistics;
 
     public DetectorOptions Options { get; }
 
@@ -114,7 +128,23 @@ public sealed class Detector
             Note(runner.NextDeadline);
         }
 
+        if (_sequences is not null)
+        {
+            _sequences.Process(e, _sequenceMatches);
+            RaiseSequenceAlerts(alerts);
+        }
+
         AdvanceTo(_watermark, alerts);
+    }
+
+    private void RaiseSequenceAlerts(List<Alert> alerts)
+    {
+        foreach (var match in _sequenceMatches)
+        {
+            ProcessSequence(match.Rule, match.Events, alerts);
+        }
+
+        _sequenceMatches.Clear();
     }
 
     /// <summary>
@@ -158,6 +188,13 @@ public sealed class Detector
     /// <summary>End of the stream: evaluates pending threshold runs and releases held (suppressed) alerts.</summary>
     public void Complete(List<Alert> alerts)
     {
+        if (_sequences is not null)
+        {
+            // Trailing missing-event stages and tail pipes resolve at the end of the stream.
+            _sequences.Complete(_sequenceMatches);
+            RaiseSequenceAlerts(alerts);
+        }
+
         foreach (var runner in _allRunners)
         {
             runner.Complete(alerts);
