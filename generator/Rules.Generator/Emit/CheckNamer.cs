@@ -33,6 +33,7 @@ namespace Rules.Generator.Emit
             TextMatchExpr text => Field(text.Field.Path) + (text.Phrase ? "HasPhrase" : "HasWords") + Value(string.Join(" ", text.Tokens)),
             CidrMatchExpr cidr => Subject(cidr.Target) + (cidr.Ranges.Count == 1 ? "IsIn" + Value(cidr.Ranges[0]) : $"IsInOneOf{cidr.Ranges.Count}Ranges"),
             ValueIsTrueExpr isTrue => Subject(isTrue.Value) + "IsTrue",
+            TextMatchAnyExpr any => Field(any.Field.Path) + $"HasOneOf{any.Tokens.Count}Words",
             NotNullExpr notNull => Subject(notNull.Value) + "IsNotNull",
             TextTokenWildcardExpr tokenWildcard => Field(tokenWildcard.Field.Path) + (tokenWildcard.Patterns.Count == 1 ? "HasWordMatching" + Value(tokenWildcard.Patterns[0]) : $"HasWordMatchingOneOf{tokenWildcard.Patterns.Count}Patterns"),
             ConstantExpr constant => constant.Value ? "Always" : "Never",

@@ -146,7 +146,7 @@ namespace Rules.Generator.Emit
                 case AndExpr and:
                     return Join(and.Operands, "&&", indent, topLevel);
                 case OrExpr or:
-                    return Join(or.Operands, "||", indent, topLevel);
+                    return Join(GroupWordTests(or.Operands), "||", indent, topLevel);
                 case NotExpr not:
                     return "!" + Parenthesize(EmitBool(not.Operand, indent, topLevel: false), not.Operand);
                 case ConstantExpr constant:
@@ -154,6 +154,33 @@ namespace Rules.Generator.Emit
                 default:
                     return CheckMethod(expr) + "(e)";
             }
+        }
+
+        /// <summary>One-word text tests on the same field under an OR become one check that tokenizes the text once.</summary>
+        private static Language.EquatableArray<BoolExpr> GroupWordTests(Language.EquatableArray<BoolExpr> operands)
+        {
+            var words = operands.OfType<TextMatchExpr>().Where(t => !t.Phrase && t.Tokens.Count == 1).GroupBy(t => t.Field).Where(g => g.Count() > 1).ToList();
+            if (words.Count == 0)
+            {
+                return operands;
+            }
+
+            var grouped = new List<BoolExpr>();
+            var emitted = new HashSet<BoundField>();
+            foreach (var operand in operands)
+            {
+                var group = operand is TextMatchExpr { Phrase: false } text && text.Tokens.Count == 1 ? words.FirstOrDefault(g => g.Key == text.Field) : null;
+                if (group is null)
+                {
+                    grouped.Add(operand);
+                }
+                else if (emitted.Add(group.Key))
+                {
+                    grouped.Add(new TextMatchAnyExpr(group.Key, group.Select(t => t.Tokens[0]).Distinct().ToArray()));
+                }
+            }
+
+            return grouped.ToArray();
         }
 
         private static string Parenthesize(string code, BoolExpr operand) =>
@@ -367,6 +394,9 @@ namespace Rules.Generator.Emit
                 case TextMatchExpr text:
                     AddValue(new FieldExpr(text.Field));
                     break;
+                case TextMatchAnyExpr any:
+                    AddValue(new FieldExpr(any.Field));
+                    break;
                 case TextTokenWildcardExpr tokenWildcard:
                     AddValue(new FieldExpr(tokenWildcard.Field));
                     break;
@@ -397,7 +427,9 @@ namespace Rules.Generator.Emit
                 case CompareExpr compare:
                     return Compare(compare, locals);
                 case TextMatchExpr text:
-                    return $"{Matching}.TextAnalysis.{(text.Phrase ? "ContainsPhrase" : "ContainsAllTokens")}({locals[text.Field.Path]}, {TokenArray(text)})";
+                    return $"{Matching}.TextAnalysis.{(text.Phrase ? "ContainsPhrase" : "ContainsAllTokens")}({locals[text.Field.Path]}, {TokenArray(text.Field, text.Tokens)})";
+                case TextMatchAnyExpr any:
+                    return $"{Matching}.TextAnalysis.ContainsAnyToken({locals[any.Field.Path]}, {TokenArray(any.Field, any.Tokens)})";
                 case CidrMatchExpr cidr:
                     return $"{Matching}.IpMatching.InAny({Value(cidr.Target, locals)}, {IpRanges(cidr)})";
                 case TextTokenWildcardExpr tokenWildcard:
@@ -492,16 +524,16 @@ namespace Rules.Generator.Emit
             return name;
         }
 
-        private string TokenArray(TextMatchExpr text)
+        private string TokenArray(BoundField field, Language.EquatableArray<string> tokens)
         {
-            var key = "tokens:" + text.Field.Path + ":" + string.Join("\u0001", text.Tokens);
+            var key = "tokens:" + field.Path + ":" + string.Join("\u0001", tokens);
             if (_staticFieldNames.TryGetValue(key, out var name))
             {
                 return name;
             }
 
-            name = Reserve(CSharp.Identifier(text.Field.Path) + "Tokens", key);
-            _staticFields.Add($"        private static readonly string[] {name} = {{ {string.Join(", ", text.Tokens.Select(CSharp.String))} }};\n");
+            name = Reserve(CSharp.Identifier(field.Path) + "Tokens", key);
+            _staticFields.Add($"        private static readonly string[] {name} = {{ {string.Join(", ", tokens.Select(CSharp.String))} }};\n");
             return name;
         }
 

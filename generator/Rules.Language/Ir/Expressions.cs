@@ -90,6 +90,10 @@ namespace Rules.Language.Ir
     /// or present consecutively in order (Phrase = true). Tokens are already analysed (lowercase).</summary>
     public sealed record TextMatchExpr(BoundField Field, EquatableArray<string> Tokens, bool Phrase) : BoolExpr;
 
+    /// <summary>Some of the analysed <see cref="Tokens"/> occurs in the text field: the OR of one-word
+    /// <see cref="TextMatchExpr"/>s on one field (KQL <c>field:(a or b)</c>), checked with one tokenization.</summary>
+    public sealed record TextMatchAnyExpr(BoundField Field, EquatableArray<string> Tokens) : BoolExpr;
+
     /// <summary>A text field's analysed tokens (as in <see cref="TextMatchExpr"/>): some token of some value matches
     /// any of the glob <see cref="Patterns"/> (<c>*</c> any run, <c>?</c> one character), which are already lowercase.
     /// This is a wildcard query (KQL <c>message:foo*</c>, query-DSL <c>wildcard</c>) on a text field, whose terms are

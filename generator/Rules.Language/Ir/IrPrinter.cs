@@ -75,6 +75,10 @@ namespace Rules.Language.Ir
                     Print(notNull.Value, b);
                     b.Append(" != null");
                     break;
+                case TextMatchAnyExpr any:
+                    b.Append(any.Field.Path).Append(" has any word of ");
+                    PrintList(any.Tokens.Select(Quote).ToArray(), b);
+                    break;
                 case TextTokenWildcardExpr tokenWildcard:
                     b.Append(tokenWildcard.Field.Path).Append(" has a word like ");
                     PrintList(tokenWildcard.Patterns.Select(Quote).ToArray(), b);

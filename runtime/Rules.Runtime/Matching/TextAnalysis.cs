@@ -60,6 +60,32 @@ public static class TextAnalysis
         return false;
     }
 
+    /// <summary>Some token of <paramref name="analysedTokens"/> occurs in the text: one tokenization for a KQL
+    /// <c>field:(a or b or c)</c> on a text field, where one call per word would tokenize the text once per word.</summary>
+    public static bool ContainsAnyToken(string? text, string[] analysedTokens)
+    {
+        if (text is null || analysedTokens.Length == 0)
+        {
+            return false;
+        }
+
+        var span = text.AsSpan();
+        var position = 0;
+        while (NextToken(span, ref position, out var start, out var length))
+        {
+            var token = span.Slice(start, length);
+            foreach (var expected in analysedTokens)
+            {
+                if (TokenEquals(token, expected))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The tokens occur consecutively and in order (match_phrase, slop 0). No tokens: false.</summary>
     public static bool ContainsPhrase(string? text, string[] analysedTokens)
     {
