@@ -8,6 +8,12 @@ using Rules.Benchmarks;
 using Rules.Runtime;
 using Rules.Runtime.Reading;
 
+if (args.Contains("--profile"))
+{
+    Profile.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CorpusMatchingBenchmarks).Assembly).Run(args);
 
 /// <summary>

@@ -159,6 +159,12 @@ namespace Rules.Generator.Emit
         /// <summary>One-word text tests on the same field under an OR become one check that tokenizes the text once.</summary>
         private static Language.EquatableArray<BoolExpr> GroupWordTests(Language.EquatableArray<BoolExpr> operands)
         {
+            // OR is associative: nested ORs (KQL's "a or (b or c)", one per multi-word value) join the outer one first.
+            if (operands.Any(o => o is OrExpr))
+            {
+                operands = Flatten(operands).ToArray();
+            }
+
             var words = operands.OfType<TextMatchExpr>().Where(t => !t.Phrase && t.Tokens.Count == 1).GroupBy(t => t.Field).Where(g => g.Count() > 1).ToList();
             if (words.Count == 0)
             {
@@ -182,6 +188,9 @@ namespace Rules.Generator.Emit
 
             return grouped.ToArray();
         }
+
+        private static IEnumerable<BoolExpr> Flatten(IEnumerable<BoolExpr> operands) =>
+            operands.SelectMany(o => o is OrExpr or ? Flatten(or.Operands) : new[] { o });
 
         private static string Parenthesize(string code, BoolExpr operand) =>
             operand is AndExpr || operand is OrExpr ? "(" + code + ")" : code;
