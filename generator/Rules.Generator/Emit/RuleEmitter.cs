@@ -146,7 +146,11 @@ namespace Rules.Generator.Emit
                 case AndExpr and:
                     return Join(and.Operands, "&&", indent, topLevel);
                 case OrExpr or:
-                    return Join(GroupWordTests(or.Operands), "||", indent, topLevel);
+                    var operands = GroupWordTests(or.Operands);
+                    var joined = Join(operands, "||", indent, topLevel);
+                    return PresenceGuard(operands) is { } field
+                        ? CheckMethod(new ExistsExpr(field)) + "(e) && (" + joined + ")"
+                        : joined;
                 case NotExpr not:
                     return "!" + Parenthesize(EmitBool(not.Operand, indent, topLevel: false), not.Operand);
                 case ConstantExpr constant:
@@ -154,6 +158,42 @@ namespace Rules.Generator.Emit
                 default:
                     return CheckMethod(expr) + "(e)";
             }
+        }
+
+        /// <summary>
+        /// A long OR of tests on one field that all fail when the field is missing (value tests never match null) is
+        /// guarded by one presence test: an event without the field skips them all. Exact, and it turns the corpus'
+        /// hundred-phrase PowerShell rules into one field lookup for every event that is not a script block.
+        /// </summary>
+        private static BoundField? PresenceGuard(Language.EquatableArray<BoolExpr> operands)
+        {
+            if (operands.Count < 3)
+            {
+                return null;
+            }
+
+            BoundField? shared = null;
+            foreach (var operand in operands)
+            {
+                var field = operand switch
+                {
+                    StringMatchExpr { Target: FieldExpr f } => f.Field,
+                    TextMatchExpr text => text.Field,
+                    TextMatchAnyExpr any => any.Field,
+                    TextTokenWildcardExpr wildcard => wildcard.Field,
+                    CidrMatchExpr { Target: FieldExpr f } => f.Field,
+                    CompareExpr { Left: FieldExpr f, Right: LiteralExpr { LiteralType: not IrType.Null } } => f.Field,
+                    _ => null,
+                };
+                if (field is null || (shared is not null && field != shared))
+                {
+                    return null;
+                }
+
+                shared = field;
+            }
+
+            return shared is { IsOptional: false } ? shared : null;
         }
 
         /// <summary>One-word text tests on the same field under an OR become one check that tokenizes the text once.</summary>

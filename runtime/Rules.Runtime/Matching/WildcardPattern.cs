@@ -62,28 +62,24 @@ public sealed class WildcardPattern
 
     public bool IsMatch(ReadOnlySpan<char> value)
     {
-        if (_hasQuestionMark)
-        {
-            return MatchesWithSingleCharacterWildcards(value);
-        }
-
         if (!_hasStar)
         {
-            return value.Equals(_prefix, _comparison);
+            return value.Length == _prefix.Length && SegmentEquals(value, _prefix);
         }
 
         if (value.Length < _prefix.Length + _suffix.Length
-            || !value.StartsWith(_prefix, _comparison)
-            || !value.EndsWith(_suffix, _comparison))
+            || !SegmentEquals(value.Slice(0, _prefix.Length), _prefix)
+            || !SegmentEquals(value.Slice(value.Length - _suffix.Length), _suffix))
         {
             return false;
         }
 
-        // Leftmost-first search of each middle segment is exact for '*'-only globs.
+        // Leftmost-first search of each middle segment is exact when '*' is the only variable-length wildcard
+        // ('?' inside a segment matches exactly one character, so segments have fixed lengths).
         var rest = value.Slice(_prefix.Length, value.Length - _prefix.Length - _suffix.Length);
         foreach (var segment in _middle)
         {
-            var index = rest.IndexOf(segment, _comparison);
+            var index = IndexOfSegment(rest, segment);
             if (index < 0)
             {
                 return false;
@@ -95,59 +91,41 @@ public sealed class WildcardPattern
         return true;
     }
 
-    // The classic two-pointer glob match with a single backtrack point: O(n*m) worst case, no recursion.
-    private bool MatchesWithSingleCharacterWildcards(ReadOnlySpan<char> value)
+    // Equal length assumed; '?' in the segment matches any one character.
+    private bool SegmentEquals(ReadOnlySpan<char> value, string segment)
     {
-        var pattern = _pattern.AsSpan();
-        int p = 0, v = 0, starP = -1, starV = 0;
-        while (v < value.Length)
+        if (!_hasQuestionMark)
         {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                starP = p++;
-                starV = v;
-                continue;
-            }
+            return value.Equals(segment, _comparison);
+        }
 
-            if (p < pattern.Length && MatchesOne(pattern, ref p, value[v]))
-            {
-                v++;
-                continue;
-            }
-
-            if (starP < 0)
+        for (var i = 0; i < segment.Length; i++)
+        {
+            var p = segment[i];
+            if (p != '?' && p != value[i] && !(_ignoreCase && char.ToUpperInvariant(p) == char.ToUpperInvariant(value[i])))
             {
                 return false;
             }
-
-            p = starP + 1;
-            v = ++starV;
         }
 
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
+        return true;
     }
 
-    private bool MatchesOne(ReadOnlySpan<char> pattern, ref int p, char c)
+    private int IndexOfSegment(ReadOnlySpan<char> value, string segment)
     {
-        var pc = pattern[p];
-        var next = p + 1;
-        if (pc == '?')
+        if (!_hasQuestionMark || segment.IndexOf('?') < 0)
         {
-            p = next;
-            return true;
+            return value.IndexOf(segment, _comparison);
         }
 
-        if (pc == c || (_ignoreCase && char.ToUpperInvariant(pc) == char.ToUpperInvariant(c)))
+        for (var start = 0; start + segment.Length <= value.Length; start++)
         {
-            p = next;
-            return true;
+            if (SegmentEquals(value.Slice(start, segment.Length), segment))
+            {
+                return start;
+            }
         }
 
-        return false;
+        return -1;
     }
 }

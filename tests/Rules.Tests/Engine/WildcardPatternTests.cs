@@ -1,0 +1,43 @@
+using Rules.Language.Schema;
+using RuntimeWildcard = Rules.Runtime.Matching.WildcardPattern;
+
+namespace Rules.Tests.Engine;
+
+/// <summary>The runtime's precompiled glob against the plain reference matcher (Glob), on chosen and random cases.</summary>
+public class WildcardPatternTests
+{
+    [Theory]
+    [InlineData("?:\\Windows\\Tasks\\*.exe", "C:\\Windows\\Tasks\\evil.exe", true, true)]
+    [InlineData("?:\\Windows\\Tasks\\*.exe", "c:\\windows\\tasks\\EVIL.EXE", true, true)]
+    [InlineData("?:\\Windows\\Tasks\\*.exe", "c:\\windows\\tasks\\EVIL.EXE", false, false)]
+    [InlineData("?:\\Windows\\Tasks\\*.exe", "CD:\\Windows\\Tasks\\a.exe", true, false)]
+    [InlineData("*\\a?c\\*", "x\\abc\\y", false, true)]
+    [InlineData("*\\a?c\\*", "x\\ac\\y", false, false)]
+    [InlineData("a*a?a", "aaaa", false, true)]
+    [InlineData("a*a?a", "aaa", false, false)]
+    [InlineData("a\\*", "a\\xyz", false, true)]
+    [InlineData("abc", "abc", false, true)]
+    [InlineData("a?c", "abc", false, true)]
+    [InlineData("*", "", false, true)]
+    public void Matches_like_the_reference(string pattern, string value, bool ignoreCase, bool expected)
+    {
+        Assert.Equal(expected, new RuntimeWildcard(pattern, ignoreCase).IsMatch(value));
+        Assert.Equal(expected, Glob.IsMatch(pattern, value, ignoreCase));
+    }
+
+    [Fact]
+    public void Agrees_with_the_reference_on_random_patterns()
+    {
+        var random = new Random(7);
+        const string alphabet = "abAB\\*?";
+        for (var i = 0; i < 20_000; i++)
+        {
+            var pattern = new string(Enumerable.Range(0, random.Next(0, 7)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var value = new string(Enumerable.Range(0, random.Next(0, 9)).Select(_ => alphabet[random.Next(4)]).ToArray());
+            var ignoreCase = random.Next(2) == 0;
+            Assert.True(
+                Glob.IsMatch(pattern, value, ignoreCase) == new RuntimeWildcard(pattern, ignoreCase).IsMatch(value),
+                $"pattern '{pattern}' value '{value}' ignoreCase {ignoreCase}");
+        }
+    }
+}
