@@ -35,6 +35,15 @@ public class ConformanceHarnessTests
         Assert.Equal(SpecOutcome.Passed, outcome["window"]);
     }
 
+    [Theory]
+    [InlineData("process where serial_event_id = 1 and opcode != 2 and pid <= 4", "process where serial_event_id == 1 and opcode != 2 and pid <= 4")]
+    [InlineData("file where startsWith(file_name, 'explorer.') and user_name == \"a'b\"", "file where startsWith(file_name, \"explorer.\") and user_name == \"a'b\"")]
+    [InlineData("process where x == 'say \"hi\"'", "process where x == \"say \\\"hi\\\"\"")]
+    [InlineData("process where match(command_line, ?'\\s+')", "process where match(command_line, \"\"\"\\s+\"\"\")")]
+    [InlineData("sequence with maxspan=1d [file where opcode=0] [process where true]", "sequence with maxspan=1d [file where opcode==0] [process where true]")]
+    public void Eql_python_spelling_becomes_elasticsearch_spelling(string python, string elasticsearch) =>
+        Assert.Equal(elasticsearch, EqlPythonDialect.ToElasticsearch(python));
+
     [Fact]
     public void Mapping_becomes_a_schema_with_aliases_copied_into_the_events()
     {

@@ -66,6 +66,17 @@ public sealed class SpecDataset
         TimestampSource.FileTime,
         keywordType);
 
+    /// <summary>sample1, sample2 and sample3 searched together (test_sample.toml): fields differ per index.</summary>
+    public static SpecDataset Samples(string keywordType = "keyword") => Load(
+        "sample1,sample2,sample3",
+        new[] { "sample1.mapping", "sample2.mapping", "sample3.mapping" },
+        new[] { "sample1.data", "sample2.data", "sample3.data" }.Select(f => Path.Combine(Root, "data", f)).ToArray(),
+        "id",
+        TimestampSource.AsIs,
+        keywordType);
+
+    public static SpecDataset SampleMulti(string keywordType = "keyword") => Load("sample-multi", new[] { "sample-multi.mapping" }, new[] { Path.Combine(Root, "data", "sample-multi.data") }, "id", TimestampSource.AsIs, keywordType);
+
     public static SpecDataset MissingEvents(string keywordType = "keyword") => Load("missing-events", new[] { "missing-events.mapping" }, new[] { Path.Combine(Root, "data", "missing-events.data") }, "sequence", TimestampSource.AsIs, keywordType);
 
     /// <summary>Several indices searched as one (a comma-separated index pattern): their mappings merged, first definition wins.</summary>

@@ -8,7 +8,7 @@ public static class SpecSuites
     public static readonly string[] ElasticsearchFiles =
     {
         "test_queries.toml", "additional_test_queries.toml", "test_queries_date.toml", "test_queries_date_nanos.toml",
-        "test_extra.toml", "test_missing_events.toml", "test_failing_shards.toml",
+        "test_extra.toml", "test_missing_events.toml", "test_failing_shards.toml", "test_sample.toml", "test_sample_multi.toml",
     };
 
     /// <summary>docs/conformance.md, "null_value".</summary>
@@ -28,6 +28,8 @@ public static class SpecSuites
         })),
         "test_missing_events.toml" => new(file, SpecDataset.MissingEvents, new KnownDifferences()),
         "test_failing_shards.toml" => new(file, SpecDataset.EndgameWithShardFailures, new KnownDifferences()),
+        "test_sample.toml" => new(file, SpecDataset.Samples, new KnownDifferences()),
+        "test_sample_multi.toml" => new(file, SpecDataset.SampleMulti, new KnownDifferences()),
         _ => throw new ArgumentException("not a spec file: " + file),
     };
 }
