@@ -241,7 +241,7 @@ namespace Rules.Generator.Emit
             var multiline = topLevel || parts.Sum(p => p.Length) > 100;
             var separator = multiline ? "\n" + indent + op + " " : " " + op + " ";
             var joined = string.Join(separator, parts.Select((p, i) => operands[i] is AndExpr || operands[i] is OrExpr ? "(" + p + ")" : p));
-            return topLevel ? joined : joined;
+            return joined;
         }
 
         // ------------------------------------------------------------------ leaf checks

@@ -23,7 +23,8 @@ namespace Rules.Language.Binding
 
         /// <summary>
         /// The field, or null after reporting DR6001 (unknown field). An optional field (EQL <c>?field</c>) that no
-        /// schema knows binds as an always-missing keyword field instead of an error.
+        /// schema knows is not an error: EQL lowers it to the null constant before binding (Elasticsearch sees only
+        /// mapped fields, docs/eql.md); a caller that binds it anyway gets a keyword field read from the overflow.
         /// </summary>
         public BoundField? Bind(string path, bool optional, int start, int length)
         {

@@ -199,11 +199,7 @@ public class FilterCorpusTests
         var filters = KqlCorpusFilters.Load();
         Assert.Equal(18, filters.Select(f => f.Path).Distinct().Count());
         Assert.Equal(42, filters.Count);
-        var catalog = KqlCorpusTests.LoadCatalog(out var reason) ?? Catalog;
-        if (catalog == Catalog)
-        {
-            _output.WriteLine("Built-in catalog unavailable (" + reason + "); binding against the test catalog, unknown fields expected.");
-        }
+        var catalog = Rules.Language.Schema.FieldCatalog.BuiltIn;
 
         var compiled = 0;
         var compiledForQueryRules = 0;
@@ -230,10 +226,7 @@ public class FilterCorpusTests
         failures.ForEach(_output.WriteLine);
         // With the real catalog every filter of a compiled rule type binds (the threat_match rule's field is not
         // in the catalog, which covers the fields of compiled rules).
-        if (catalog != Catalog)
-        {
-            Assert.Equal(filters.Count(f => Rules.Language.Compilation.RuleTypeSupport.IsQueryRuleType(f.Type)), compiledForQueryRules);
-        }
+        Assert.Equal(filters.Count(f => Rules.Language.Compilation.RuleTypeSupport.IsQueryRuleType(f.Type)), compiledForQueryRules);
     }
 }
 
@@ -246,12 +239,7 @@ public class FilteredRuleCorpusTests
     [Fact]
     public void Corpus_rules_with_filters_compile_query_and_filters_together()
     {
-        var catalog = KqlCorpusTests.LoadCatalog(out var reason);
-        if (catalog is null)
-        {
-            _output.WriteLine("SKIPPED (until the catalog branch is merged): " + reason);
-            return;
-        }
+        var catalog = Rules.Language.Schema.FieldCatalog.BuiltIn;
 
         var queries = KqlCorpus.KqlRules().ToDictionary(r => r.Path);
         var compiled = 0;

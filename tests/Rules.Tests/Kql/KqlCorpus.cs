@@ -5,7 +5,7 @@ namespace Rules.Tests.Kql;
 
 /// <summary>
 /// Reads what the KQL corpus tests need from a rule TOML file with a minimal extraction (rule type, language and
-/// query, with TOML string escapes undone), until the TOML reader from another branch is merged.
+/// query, with TOML string escapes undone); the full reader has its own corpus test (Documents/CorpusReadTests).
 /// </summary>
 public static class KqlCorpus
 {
@@ -123,7 +123,7 @@ public static class KqlCorpus
 /// <summary>
 /// Reads the corpus rules' <c>[[rule.filters]]</c> tables into the JSON the TOML reader will hand over
 /// (RuleFilter.Json), with a minimal line-based reader that covers the shapes the corpus uses (tables, booleans,
-/// basic strings), until the TOML reader from another branch is merged.
+/// basic strings); the full reader has its own corpus test (Documents/CorpusReadTests).
 /// </summary>
 public static class KqlCorpusFilters
 {
