@@ -271,10 +271,19 @@ public sealed class SpecDataset
 
         // Fields the mapping leaves to dynamic mapping are typed from the data, as Elasticsearch would type them.
         var mapped = new HashSet<string>(mapping.Fields.Select(f => f.Path).Concat(mapping.Aliases.Select(a => a.Alias)), StringComparer.Ordinal);
-        fields.AddRange(dynamic.Where(d => !mapped.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new MappedField(d.Key, d.Value)));
+        // An ECS field the mapping leaves to dynamic mapping (extra.data's process.entity_id, a number) is left to the
+        // built-in catalog whatever its kind, as a consumer with ECS data would: declaring it again with the type the
+        // data suggests would hide the record's property from the matchers.
+        var builtIn = FieldCatalog.BuiltIn;
+        var dynamicEcs = dynamic.Keys.Where(k => !mapped.Contains(k) && builtIn.TryGetField(k, out _)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        if (dynamicEcs.Count > 0)
+        {
+            notes.Add($"not in the mapping and in the built-in catalog, left to it: {string.Join(", ", dynamicEcs)}");
+        }
+
+        fields.AddRange(dynamic.Where(d => !mapped.Contains(d.Key) && !builtIn.TryGetField(d.Key, out _)).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new MappedField(d.Key, d.Value)));
 
         var yaml = new StringBuilder("# Derived from the Elasticsearch EQL spec suite's mapping and data (docs/conformance.md).\nfields:\n");
-        var builtIn = FieldCatalog.BuiltIn;
         var kept = new List<string>();
         foreach (var (path, type, nullValue, format) in fields)
         {
