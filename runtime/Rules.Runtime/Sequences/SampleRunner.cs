@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Rules.Runtime.Sequences;
@@ -30,6 +31,9 @@ internal sealed class SampleRunner : RuleRunner
 
     private readonly int _samplesPerKey;
     private readonly int _candidatesPerStage;
+
+    /// <summary>The combination being built (max_samples_per_key above 1), reused between events.</summary>
+    private EcsEvent[]? _chosen;
 
     public override void Process(EcsEvent e, long ticks, List<SequenceMatch> completed)
     {
@@ -155,7 +159,8 @@ internal sealed class SampleRunner : RuleRunner
 
         var snapshot = Slot.Snapshot();
         candidates.Add(snapshot);
-        var chosen = new EcsEvent[_stageCount];
+        var chosen = _chosen ??= new EcsEvent[_stageCount];
+        Array.Clear(chosen);
         chosen[stage] = snapshot;
         Combine(key, stage, 0, chosen, completed);
     }
