@@ -350,7 +350,11 @@ namespace Rules.Generator.Emit
             }
 
             name = Reserve(CSharp.Identifier(field.Path) + "Field", key);
-            _staticFields.Add($"        private static readonly {Runtime}.OverflowField {name} =\n            {Runtime}.OverflowFieldRegistry.Register({CSharp.String(field.Path)}, {Runtime}.OverflowKind.{field.ValueKind});\n");
+            // A user schema's null_value / date format travel with the registration (docs/rule-files.md).
+            var parameters = field.NullValueJson is null && field.DateFormat is null
+                ? string.Empty
+                : $", {CSharp.String(field.NullValueJson)}, {CSharp.String(field.DateFormat)}";
+            _staticFields.Add($"        private static readonly {Runtime}.OverflowField {name} =\n            {Runtime}.OverflowFieldRegistry.Register({CSharp.String(field.Path)}, {Runtime}.OverflowKind.{field.ValueKind}{parameters});\n");
             return name;
         }
 
@@ -619,6 +623,8 @@ namespace Rules.Generator.Emit
                 {
                     CompareOp.Equal => $"string.Equals(_left, _right, {comparison})",
                     CompareOp.NotEqual => $"!string.Equals(_left, _right, {comparison})",
+                    // A version field orders by semver precedence (Elasticsearch's version type).
+                    _ when IsVersion(compare.Left) || IsVersion(compare.Right) => $"{Matching}.VersionComparison.Compare(_left, _right) {Operator(compare.Op)} 0",
                     _ => $"string.Compare(_left, _right, {comparison}) {Operator(compare.Op)} 0",
                 };
                 return $"{left} is string _left && {right} is string _right && {test}";
@@ -628,6 +634,8 @@ namespace Rules.Generator.Emit
             var rightTest = Guard(compare.Right, right, type, "_right");
             return string.Join(" && ", new[] { leftTest.Guard, rightTest.Guard, $"{leftTest.Value} {Operator(compare.Op)} {rightTest.Value}" }.Where(s => s.Length > 0));
         }
+
+        private static bool IsVersion(ValueExpr value) => value is FieldExpr { Field.Type: FieldType.Version };
 
         // A literal needs no null guard (and an 'is' test on one would be a compiler warning).
         private static (string Guard, string Value) Guard(ValueExpr expr, string code, string type, string name)

@@ -29,9 +29,19 @@ namespace Rules.Language.Ir
         /// its values and the query's terms are both lowercased, so exact comparisons on it ignore case.</summary>
         public bool LowercaseNormalized { get; init; }
 
+        /// <summary>The user schema's null_value and date format (FieldDefinition), carried to the field's registration.</summary>
+        public string? NullValueJson { get; init; }
+
+        public string? DateFormat { get; init; }
+
         /// <summary>The bound form of a catalog field.</summary>
         public static BoundField From(FieldDefinition field, bool optional) =>
-            new BoundField(field.Path, field.Type, field.IsArray, field.IsEcs, optional) { LowercaseNormalized = field.Normalizer == "lowercase" };
+            new BoundField(field.Path, field.Type, field.IsArray, field.IsEcs, optional)
+            {
+                LowercaseNormalized = field.Normalizer == "lowercase",
+                NullValueJson = field.NullValueJson,
+                DateFormat = field.DateFormat,
+            };
     }
 
     // ---------------------------------------------------------------- boolean expressions

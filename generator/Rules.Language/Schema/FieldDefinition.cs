@@ -68,6 +68,15 @@ namespace Rules.Language.Schema
         /// <summary>The keyword normalizer of a multi-field ("lowercase" for .caseless), or null.</summary>
         public string? Normalizer { get; init; }
 
+        /// <summary>
+        /// A user schema's <c>null_value</c>, as a JSON scalar (<c>"NULL"</c>, <c>0</c>): Elasticsearch indexes an
+        /// explicit JSON null in the field as this value. Null when not set.
+        /// </summary>
+        public string? NullValueJson { get; init; }
+
+        /// <summary>A user schema's date <c>format</c> (Java-style pattern, <c>||</c> between alternatives), or null.</summary>
+        public string? DateFormat { get; init; }
+
         public FieldValueKind ValueKind => FieldTypes.ValueKindOf(Type);
     }
 

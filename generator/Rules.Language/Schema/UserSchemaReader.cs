@@ -10,13 +10,14 @@ namespace Rules.Language.Schema
 {
     /// <summary>
     /// Reads a user schema file (<c>&lt;DetectionSchema Include="fields.yml" /&gt;</c>): YAML or TOML with a top-level
-    /// <c>fields</c> list of <c>{ name, type, array }</c> entries, where type is an Elasticsearch field type. Syntax
+    /// <c>fields</c> list of <c>{ name, type, array }</c> entries, where type is an Elasticsearch field type, with the
+    /// optional mapping parameters <c>null_value</c> and (date fields) <c>format</c>. Syntax
     /// errors keep their file-format ids (DR1001/DR1002/DR1101); everything else is DR8001 at the offending value.
     /// Valid entries are returned even when others have errors. See docs/rule-files.md.
     /// </summary>
     public static class UserSchemaReader
     {
-        private static readonly HashSet<string> EntryKeys = new HashSet<string>(StringComparer.Ordinal) { "name", "type", "array", "description" };
+        private static readonly HashSet<string> EntryKeys = new HashSet<string>(StringComparer.Ordinal) { "name", "type", "array", "description", "null_value", "format" };
 
         public static (IReadOnlyList<FieldDefinition> Fields, IReadOnlyList<RuleDiagnostic> Diagnostics) Read(string path, string text)
         {
@@ -84,7 +85,7 @@ namespace Rules.Language.Schema
             {
                 if (!EntryKeys.Contains(key.Key))
                 {
-                    diagnostics.Add(Error(source, key.KeySpan, $"fields[{index}] has an unknown key '{key.Key}'. A field entry has name, type, array (true/false) and description."));
+                    diagnostics.Add(Error(source, key.KeySpan, $"fields[{index}] has an unknown key '{key.Key}'. A field entry has name, type, array (true/false), description, null_value and format (date fields)."));
                     ok = false;
                 }
             }
@@ -160,6 +161,39 @@ namespace Rules.Language.Schema
                 ok = false;
             }
 
+            string? nullValueJson = null;
+            var nullValueNode = entry["null_value"];
+            if (nullValueNode != null)
+            {
+                nullValueJson = NullValueJson(source, nullValueNode, index, type, diagnostics);
+                ok &= nullValueJson != null;
+            }
+
+            string? dateFormat = null;
+            var formatNode = entry["format"];
+            if (formatNode != null)
+            {
+                if (formatNode is not DocScalar { Kind: DocNodeKind.String } formatScalar)
+                {
+                    diagnostics.Add(Error(source, formatNode.Span, $"fields[{index}].format must be a string, but it is {formatNode.KindName}."));
+                    ok = false;
+                }
+                else if (type != FieldType.Date && type != FieldType.DateNanos)
+                {
+                    diagnostics.Add(Error(source, formatNode.Span, $"fields[{index}].format applies to date and date_nanos fields only; this field is {FieldTypes.ToName(type)}."));
+                    ok = false;
+                }
+                else if (DateFormatProblem(formatScalar.AsString ?? string.Empty) is { } problem)
+                {
+                    diagnostics.Add(Error(source, formatNode.Span, $"fields[{index}].format '{formatScalar.AsString}': {problem}"));
+                    ok = false;
+                }
+                else
+                {
+                    dateFormat = formatScalar.AsString;
+                }
+            }
+
             if (!ok || name is null)
             {
                 return null;
@@ -167,7 +201,135 @@ namespace Rules.Language.Schema
 
             var dot = name.IndexOf('.');
             var fieldSet = dot < 0 ? name : name.Substring(0, dot);
-            return new FieldDefinition(name, type, isArray, fieldSet, FieldSource.User);
+            return new FieldDefinition(name, type, isArray, fieldSet, FieldSource.User) { NullValueJson = nullValueJson, DateFormat = dateFormat };
+        }
+
+        /// <summary>
+        /// <c>null_value</c>: a scalar of the field's kind (Elasticsearch rejects a mapping whose null_value the field
+        /// cannot index), returned as a JSON token for the reader to index in place of an explicit null.
+        /// </summary>
+        private static string? NullValueJson(SourceText source, DocNode node, int index, FieldType type, List<RuleDiagnostic> diagnostics)
+        {
+            var kind = FieldTypes.ValueKindOf(type);
+            var fits = node is DocScalar scalar && (kind, scalar.Kind) switch
+            {
+                (FieldValueKind.String or FieldValueKind.Text or FieldValueKind.Ip or FieldValueKind.Date, DocNodeKind.String) => true,
+                (FieldValueKind.Integer or FieldValueKind.Date, DocNodeKind.Integer) => true,
+                (FieldValueKind.Float, DocNodeKind.Integer or DocNodeKind.Float) => true,
+                (FieldValueKind.Boolean, DocNodeKind.Boolean) => true,
+                _ => false,
+            };
+            if (!fits)
+            {
+                diagnostics.Add(Error(source, node.Span, $"fields[{index}].null_value must be a {FieldTypes.ToName(type)} value, but it is {node.KindName}."));
+                return null;
+            }
+
+            var value = ((DocScalar)node).Value;
+            return value switch
+            {
+                string text => JsonString(text),
+                bool flag => flag ? "true" : "false",
+                double real => real.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            };
+        }
+
+        private static string JsonString(string text)
+        {
+            var b = new System.Text.StringBuilder("\"");
+            foreach (var c in text)
+            {
+                switch (c)
+                {
+                    case '"':
+                        b.Append("\\\"");
+                        break;
+                    case '\\':
+                        b.Append("\\\\");
+                        break;
+                    default:
+                        if (c < ' ')
+                        {
+                            b.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            b.Append(c);
+                        }
+
+                        break;
+                }
+            }
+
+            return b.Append('"').ToString();
+        }
+
+        /// <summary>The named formats the runtime's JavaDateFormat knows (Elasticsearch's built-in names).</summary>
+        private static readonly HashSet<string> NamedDateFormats = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "strict_date_optional_time", "date_optional_time", "strict_date_optional_time_nanos", "epoch_millis", "epoch_second",
+        };
+
+        /// <summary>
+        /// Null when the runtime can parse dates in <paramref name="format"/>: alternatives separated by <c>||</c>, each
+        /// a named format above or a pattern of yyyy/uuuu, MM, dd, HH, mm, ss, S..S (1-9), literal punctuation
+        /// (- / . : , space) and 'quoted' text. Otherwise what is not supported (docs/rule-files.md).
+        /// </summary>
+        private static string? DateFormatProblem(string format)
+        {
+            if (format.Length == 0)
+            {
+                return "a format cannot be empty.";
+            }
+
+            foreach (var alternative in format.Split(new[] { "||" }, StringSplitOptions.None))
+            {
+                if (NamedDateFormats.Contains(alternative))
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < alternative.Length;)
+                {
+                    var c = alternative[i];
+                    if (c == '\'')
+                    {
+                        var close = alternative.IndexOf('\'', i + 1);
+                        if (close < 0)
+                        {
+                            return "a quoted literal is not closed.";
+                        }
+
+                        i = close + 1;
+                        continue;
+                    }
+
+                    var run = 1;
+                    while (i + run < alternative.Length && alternative[i + run] == c)
+                    {
+                        run++;
+                    }
+
+                    var supported = c switch
+                    {
+                        'y' or 'u' => run == 4,
+                        'M' or 'd' or 'H' or 'm' or 's' => run == 2,
+                        'S' => run <= 9,
+                        '-' or '/' or '.' or ':' or ',' or ' ' => true,
+                        _ => false,
+                    };
+                    if (!supported)
+                    {
+                        return $"'{new string(c, run)}' is not supported. Supported: the named formats {string.Join(", ", NamedDateFormats)}, or patterns of yyyy, uuuu, MM, dd, HH, mm, ss, S to SSSSSSSSS, punctuation and 'quoted' text, with || between alternatives.";
+                    }
+
+                    i += run;
+                }
+            }
+
+            return null;
         }
 
         private static bool IsFieldPath(string name)

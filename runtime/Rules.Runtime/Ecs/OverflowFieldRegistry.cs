@@ -55,7 +55,55 @@ public static class OverflowFieldRegistry
         public OverflowKind StorageKind { get; set; } = kind;
 
         public bool Declared { get; set; } = declared;
+
+        /// <summary>A user schema's null_value as UTF-8 JSON, indexed in place of an explicit null; or null.</summary>
+        public byte[]? NullValueJson { get; set; }
+
+        /// <summary>A user schema's date format; or null (strict_date_optional_time||epoch_millis).</summary>
+        public Matching.JavaDateFormat? DateFormat { get; set; }
     }
+
+    private static int _nullValueCount;
+
+    /// <summary>
+    /// Registers a field a user schema gives mapping parameters: <paramref name="nullValueJson"/> (a JSON scalar the
+    /// reader indexes in place of an explicit null, as Elasticsearch's null_value) and <paramref name="dateFormat"/>
+    /// (the date format the reader parses the field's strings with). Null: not set.
+    /// </summary>
+    public static OverflowField Register(string path, OverflowKind kind, string? nullValueJson, string? dateFormat)
+    {
+        var field = Register(path, kind);
+        var format = dateFormat is null ? null : Matching.JavaDateFormat.Parse(dateFormat);
+        lock (Gate)
+        {
+            var info = Volatile.Read(ref _slots)[field.Slot];
+            if (nullValueJson is not null && info.NullValueJson is null)
+            {
+                info.NullValueJson = System.Text.Encoding.UTF8.GetBytes(nullValueJson);
+                Interlocked.Increment(ref _nullValueCount);
+            }
+
+            info.DateFormat ??= format;
+        }
+
+        return field;
+    }
+
+    /// <summary>The null_value of the field at <paramref name="path"/>, if a user schema gave it one.</summary>
+    internal static bool TryGetNullValue(ReadOnlySpan<char> path, out byte[] json)
+    {
+        json = null!;
+        if (Volatile.Read(ref _nullValueCount) == 0 || !SlotsBySpan.TryGetValue(path, out var slot))
+        {
+            return false;
+        }
+
+        json = Volatile.Read(ref _slots)[slot].NullValueJson!;
+        return json is not null;
+    }
+
+    /// <summary>The date format a user schema gave the field in <paramref name="slot"/>, or null.</summary>
+    internal static Matching.JavaDateFormat? DateFormatOf(int slot) => Volatile.Read(ref _slots)[slot].DateFormat;
 
     /// <summary>Number of registered fields.</summary>
     public static int Count => Volatile.Read(ref _count);

@@ -243,7 +243,8 @@ internal sealed class EventDocumentParser
 
                 break;
             case JsonTokenType.Null:
-                // Elasticsearch indexes null as "no value" (unless a mapping sets null_value, which ECS does not).
+                // Elasticsearch indexes null as "no value", unless the mapping sets null_value (user schemas only).
+                AddNullValue(pathLength, inArray, derived);
                 break;
             default:
                 AddScalar(ref reader, line, pathLength, inArray, derived);
@@ -370,7 +371,9 @@ internal sealed class EventDocumentParser
                 var values = _event.Overflow.ForWriting(field.Slot);
                 values.NoteSource(derived);
                 values.IsArray |= inArray;
-                var converted = Convert(ref reader, line, values.StoredKind);
+                var converted = values.StoredKind == OverflowKind.Date && OverflowFieldRegistry.DateFormatOf(field.Slot) is { } format
+                    ? ConvertFormattedDate(ref reader, line, format)
+                    : Convert(ref reader, line, values.StoredKind);
                 Store(values, converted);
                 break;
             }
@@ -458,6 +461,53 @@ internal sealed class EventDocumentParser
                 values.AppendStoredString(converted.Text!);
                 break;
         }
+    }
+
+    /// <summary>A user schema's null_value: an explicit null is indexed as that value (null-value.html).</summary>
+    private void AddNullValue(int pathLength, bool inArray, bool derived)
+    {
+        if (OverflowFieldRegistry.TryGetNullValue(_path.AsSpan(0, pathLength), out var json))
+        {
+            var substitute = new Utf8JsonReader(json);
+            substitute.Read();
+            AddScalar(ref substitute, json, pathLength, inArray, derived);
+        }
+    }
+
+    /// <summary>A date in a field whose user schema gives a format: only that format parses it, as in Elasticsearch.</summary>
+    private Converted ConvertFormattedDate(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, Matching.JavaDateFormat format)
+    {
+        var result = new Converted { Kind = OverflowKind.Date };
+        var ok = reader.TokenType switch
+        {
+            JsonTokenType.String => format.TryParse(StringChars(ref reader), out result.Date),
+            JsonTokenType.Number => format.TryParse(NumberChars(ref reader), out result.Date),
+            _ => false,
+        };
+        if (!ok)
+        {
+            result.IsBad = true;
+            result.Text = RawToken(ref reader, line);
+        }
+
+        return result;
+    }
+
+    /// <summary>A number token's text (ASCII), in the reused buffer: a formatted date field parses numbers as text.</summary>
+    private ReadOnlySpan<char> NumberChars(ref Utf8JsonReader reader)
+    {
+        var bytes = reader.ValueSpan;
+        if (bytes.Length > _scratch.Length)
+        {
+            Array.Resize(ref _scratch, Math.Max(bytes.Length, _scratch.Length * 2));
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            _scratch[i] = (char)bytes[i];
+        }
+
+        return _scratch.AsSpan(0, bytes.Length);
     }
 
     /// <summary>Converts the current scalar token to <paramref name="kind"/> with Elasticsearch's coercion rules.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Rules.Runtime.Sequences;
@@ -8,6 +9,9 @@ namespace Rules.Runtime.Sequences;
 /// anyRulesWithORFilters: [13, 23], not [13, 13]). When every stage has an event the
 /// sample is emitted and the key is done: Elasticsearch returns at most one sample per key combination
 /// (max_samples_per_key defaults to 1). No time order, no timestamp needed.
+/// With <see cref="SequenceEngineOptions.MaxSamplesPerKey"/> N above 1, as Elasticsearch's SampleIterator: each stage
+/// keeps the first <c>stages + N - 1</c> events of the key (its per-stage fetch size), and every combination of distinct
+/// events a new event completes is a sample, until the key has N.
 /// </summary>
 internal sealed class SampleRunner : RuleRunner
 {
@@ -21,7 +25,15 @@ internal sealed class SampleRunner : RuleRunner
         : base(rule, options, statistics, budget, slot)
     {
         _stageCount = rule.StageCount;
+        _samplesPerKey = options.MaxSamplesPerKey;
+        _candidatesPerStage = _stageCount + _samplesPerKey - 1;
     }
+
+    private readonly int _samplesPerKey;
+    private readonly int _candidatesPerStage;
+
+    /// <summary>The combination being built (max_samples_per_key above 1), reused between events.</summary>
+    private EcsEvent[]? _chosen;
 
     public override void Process(EcsEvent e, long ticks, List<SequenceMatch> completed)
     {
@@ -41,7 +53,14 @@ internal sealed class SampleRunner : RuleRunner
             for (var combination = 0; combination < Combinations; combination++)
             {
                 UseCombination(combination);
-                Fill(stage, completed);
+                if (_samplesPerKey == 1)
+                {
+                    Fill(stage, completed);
+                }
+                else
+                {
+                    FillCandidates(stage, completed);
+                }
             }
         }
     }
@@ -102,6 +121,105 @@ internal sealed class SampleRunner : RuleRunner
         Offer(new SequenceMatch(Rule, events, key.Key.Values), completed);
     }
 
+    /// <summary>max_samples_per_key above 1: the event joins the stage's candidates and completes every new sample it can.</summary>
+    private void FillCandidates(int stage, List<SequenceMatch> completed)
+    {
+        var key = GetOrAddKey();
+        if (key.Done)
+        {
+            Statistics.SampleEventsIgnored++;
+            return;
+        }
+
+        if (key.Candidates is null)
+        {
+            key.Candidates = new List<EcsEvent>[_stageCount];
+            for (var s = 0; s < _stageCount; s++)
+            {
+                key.Candidates[s] = new List<EcsEvent>();
+            }
+
+            _partials++;
+            Budget.Alive++;
+            Statistics.PartialsAlive++;
+            Statistics.PartialsStarted++;
+            EnforceBounds(key);
+            if (key.Candidates is null)
+            {
+                return;
+            }
+        }
+
+        var candidates = key.Candidates[stage];
+        if (candidates.Count >= _candidatesPerStage)
+        {
+            Statistics.SampleEventsIgnored++;
+            return;
+        }
+
+        var snapshot = Slot.Snapshot();
+        candidates.Add(snapshot);
+        var chosen = _chosen ??= new EcsEvent[_stageCount];
+        Array.Clear(chosen);
+        chosen[stage] = snapshot;
+        Combine(key, stage, 0, chosen, completed);
+    }
+
+    /// <summary>Every choice of distinct events for the other stages, in candidate order, with the new event fixed at its stage.</summary>
+    private void Combine(KeyState key, int fixedStage, int stage, EcsEvent[] chosen, List<SequenceMatch> completed)
+    {
+        if (key.Done)
+        {
+            return;
+        }
+
+        if (stage == _stageCount)
+        {
+            key.Samples++;
+            Statistics.SamplesCompleted++;
+            Offer(new SequenceMatch(Rule, new List<EcsEvent>(chosen), key.Key.Values), completed);
+            if (key.Samples >= _samplesPerKey)
+            {
+                Release(key);
+                key.Done = true;
+            }
+
+            return;
+        }
+
+        if (stage == fixedStage)
+        {
+            Combine(key, fixedStage, stage + 1, chosen, completed);
+            return;
+        }
+
+        var candidates = key.Candidates![stage];
+        for (var i = 0; i < candidates.Count && !key.Done; i++)
+        {
+            if (IsChosen(chosen, candidates[i], stage, fixedStage))
+            {
+                continue;
+            }
+
+            chosen[stage] = candidates[i];
+            Combine(key, fixedStage, stage + 1, chosen, completed);
+        }
+    }
+
+    /// <summary>A sample's events are distinct: the same snapshot (one per event) may not fill two stages.</summary>
+    private static bool IsChosen(EcsEvent[] chosen, EcsEvent candidate, int stage, int fixedStage)
+    {
+        for (var s = 0; s < stage; s++)
+        {
+            if (ReferenceEquals(chosen[s], candidate))
+            {
+                return true;
+            }
+        }
+
+        return ReferenceEquals(chosen[fixedStage], candidate);
+    }
+
     private void EnforceBounds(KeyState current)
     {
         if (_partials > Options.MaxPartialsPerRule)
@@ -122,7 +240,7 @@ internal sealed class SampleRunner : RuleRunner
         // Least recently used first; the key being filled is the most recent, so it goes last.
         foreach (var key in _keysByUse)
         {
-            if (key.Events is not null)
+            if (key.Events is not null || key.Candidates is not null)
             {
                 Release(key);
                 if (!ReferenceEquals(key, current))
@@ -138,6 +256,7 @@ internal sealed class SampleRunner : RuleRunner
     private void Release(KeyState key)
     {
         key.Events = null;
+        key.Candidates = null;
         key.Filled = 0;
         _partials--;
         Budget.Alive--;
@@ -157,7 +276,7 @@ internal sealed class SampleRunner : RuleRunner
         {
             // A key that already produced its sample can produce another once forgotten; counted as an eviction.
             var victim = _keysByUse.First!.Value;
-            if (victim.Events is not null)
+            if (victim.Events is not null || victim.Candidates is not null)
             {
                 Release(victim);
             }
@@ -186,6 +305,12 @@ internal sealed class SampleRunner : RuleRunner
         public EcsEvent?[]? Events { get; set; }
 
         public int Filled { get; set; }
+
+        /// <summary>max_samples_per_key above 1: per stage, the key's first events matching it.</summary>
+        public List<EcsEvent>[]? Candidates { get; set; }
+
+        /// <summary>Samples emitted for this key (max_samples_per_key above 1).</summary>
+        public int Samples { get; set; }
 
         public bool Done { get; set; }
 

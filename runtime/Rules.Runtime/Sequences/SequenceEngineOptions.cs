@@ -30,6 +30,13 @@ public sealed class SequenceEngineOptions
     public int MaxEventsPerSequence { get; init; } = 256;
 
     /// <summary>
+    /// Samples one <c>sample</c> rule returns per join-key combination (Elasticsearch's <c>max_samples_per_key</c>
+    /// request option, default 1). Above 1, each stage keeps the first <c>stages + N - 1</c> events of the key, as
+    /// Elasticsearch fetches them, and every new combination of distinct events is a sample until N are emitted.
+    /// </summary>
+    public int MaxSamplesPerKey { get; init; } = 1;
+
+    /// <summary>
     /// How far an event's <c>@timestamp</c> may lie behind the latest timestamp seen and still be matched (in arrival
     /// order). Later events are dropped and counted (<see cref="SequenceStatistics.LateEventsDropped"/>). Zero (the
     /// default): the input must be ordered by time; an event with an equal timestamp is in order.
@@ -44,6 +51,7 @@ public sealed class SequenceEngineOptions
         Positive(MaxKeysPerRule, nameof(MaxKeysPerRule));
         Positive(MaxPendingPerRule, nameof(MaxPendingPerRule));
         Positive(MaxEventsPerSequence, nameof(MaxEventsPerSequence));
+        Positive(MaxSamplesPerKey, nameof(MaxSamplesPerKey));
         if (AllowedLateness < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, "AllowedLateness cannot be negative.");

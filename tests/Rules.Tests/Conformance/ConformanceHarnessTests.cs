@@ -22,8 +22,14 @@ public class ConformanceHarnessTests
             Query("wrong", "process where serial_event_id == 2", 3),
             Query("stale", "process where serial_event_id == 4", 4),
             Query("broken", "process where no_such_field == 1", 1),
-            Query("sequence", "sequence [process where true] [process where true]", 1),
             Query("window", "process where serial_event_id < 10 | tail 2 | head 1", 8),
+            Query("size", "process where serial_event_id < 10", 1, 2) with { Options = Options("size", "2") },
+            Query("sequence", "sequence by event_type [process where serial_event_id == 1] [process where serial_event_id == 2]", 1, 2) with { JoinKeys = new[] { "process" } },
+            Query("sequence wrong ids", "sequence [process where serial_event_id == 1] [process where serial_event_id == 2]", 2, 1),
+            Query("sequence wrong keys", "sequence by event_type [process where serial_event_id == 1] [process where serial_event_id == 2]", 1, 2) with { JoinKeys = new[] { "file" } },
+            Query("alternatives", "sequence [process where serial_event_id == 1] [process where serial_event_id == 2]") with { ExpectedAnswers = new[] { new long[] { 9, 9 }, new long[] { 1, 2 } } },
+            Query("sample", "sample by unique_pid [process where serial_event_id == 3] [process where serial_event_id == 3]"),
+            Query("unknown option", "process where serial_event_id == 2", 2) with { Options = Options("fetch_size", "5") },
         });
 
         var outcome = results.ToDictionary(r => r.Query.Name, r => r.Outcome);
@@ -31,8 +37,30 @@ public class ConformanceHarnessTests
         Assert.Equal(SpecOutcome.Failed, outcome["wrong"]);
         Assert.Equal(SpecOutcome.Failed, outcome["stale"]);
         Assert.Equal(SpecOutcome.Failed, outcome["broken"]);
-        Assert.Equal(SpecOutcome.Skipped, outcome["sequence"]);
         Assert.Equal(SpecOutcome.Passed, outcome["window"]);
+        Assert.Equal(SpecOutcome.Passed, outcome["size"]);
+        Assert.Equal(SpecOutcome.Passed, outcome["sequence"]);
+        Assert.Equal(SpecOutcome.Failed, outcome["sequence wrong ids"]);
+        Assert.Equal(SpecOutcome.Failed, outcome["sequence wrong keys"]);
+        Assert.Equal(SpecOutcome.Passed, outcome["alternatives"]);
+        Assert.Equal(SpecOutcome.Passed, outcome["sample"]); // one event cannot fill two stages: no sample
+        Assert.Equal(SpecOutcome.Skipped, outcome["unknown option"]);
+    }
+
+    private static Dictionary<string, string> Options(string key, string value) => new(StringComparer.Ordinal) { [key] = value };
+
+    [Fact]
+    public void Spec_tables_give_alternatives_join_keys_and_request_options()
+    {
+        var path = Path.Combine(SpecDataset.Root, "test_sample_multi.toml");
+        var query = SpecQueryFile.Read(path).Single(q => q.Name == "twoSamplesPerKeyOutOfThree");
+        Assert.Equal(6, query.ExpectedAnswers.Count);
+        Assert.Equal(new long[] { 7, 6, 1, 3, 2, 3 }, query.ExpectedAnswers[0]);
+        Assert.Equal(new[] { "redhat", "win10", "win10" }, query.JoinKeys);
+        Assert.Equal("2", query.Options["max_samples_per_key"]);
+        var extra = SpecQueryFile.Read(Path.Combine(SpecDataset.Root, "test_extra.toml"));
+        Assert.Contains(extra, q => q.JoinKeys is { } keys && keys.Contains("null"));
+        Assert.All(extra, q => Assert.Empty(q.Options));
     }
 
     [Theory]

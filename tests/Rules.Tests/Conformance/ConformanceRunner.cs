@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Rules.Language.Eql;
 using Rules.Runtime;
 using Rules.Runtime.Reading;
+using Rules.Runtime.Sequences;
 using Rules.Tests.Generator;
 
 namespace Rules.Tests.Conformance;
@@ -23,7 +25,8 @@ public sealed record SpecResult(SpecQuery Query, SpecOutcome Outcome, string Det
 /// <summary>
 /// Runs spec queries through the real pipeline: each query becomes a rule file, all rules of a file and the
 /// dataset's schema go through the generator in one run and one C# compilation, the assembly is loaded, the dataset
-/// is read with EventReader, and every event is given to every rule's generated Matches.
+/// is read with EventReader in Elasticsearch's order (@timestamp, tiebreaker), and every event is given to every
+/// event rule's generated Matches and to one SequenceEngine per sequence or sample rule.
 /// </summary>
 public sealed class ConformanceRunner
 {
@@ -36,10 +39,13 @@ public sealed class ConformanceRunner
         _known = known;
     }
 
+    /// <summary>One query to compile and run: the rule's query text and how its results are windowed.</summary>
+    private sealed record Runnable(int Slot, SpecQuery Query, string RuleQuery, EqlPipe[] Pipes, SequenceEngineOptions? Engine, int? Size);
+
     public IReadOnlyList<SpecResult> Run(IReadOnlyList<SpecQuery> queries)
     {
         var results = new SpecResult?[queries.Count];
-        var runnable = new List<(int Slot, SpecQuery Query, string RuleQuery, EqlPipe[] Pipes)>();
+        var runnable = new List<Runnable>();
         for (var i = 0; i < queries.Count; i++)
         {
             var query = queries[i];
@@ -49,39 +55,53 @@ public sealed class ConformanceRunner
                 continue;
             }
 
-            switch (query.Shape)
+            if (SpecRequestOptions.Unsupported(query) is { } option)
             {
-                case SpecQueryShape.Sequence:
-                case SpecQueryShape.Sample:
-                    // The one place a SequenceRule path plugs in once the runtime's sequence engine lands.
-                    results[i] = new SpecResult(query, SpecOutcome.Skipped, KnownDifferences.SequenceEngineNotYetMerged);
-                    continue;
-                case SpecQueryShape.Invalid:
-                    runnable.Add((i, query, query.Query, Array.Empty<EqlPipe>()));
-                    continue;
+                results[i] = new SpecResult(query, SpecOutcome.Skipped, option);
+                continue;
             }
 
-            if (query.ExpectedIds is null)
+            var shape = query.Shape;
+            if (shape == SpecQueryShape.Invalid)
             {
-                results[i] = new SpecResult(query, SpecOutcome.Skipped, "no single expected answer in the suite");
+                runnable.Add(new Runnable(i, query, query.Query, Array.Empty<EqlPipe>(), null, null));
+                continue;
+            }
+
+            if (query.ExpectedAnswers.Count == 0)
+            {
+                results[i] = new SpecResult(query, SpecOutcome.Skipped, "no expected answer in the suite");
+                continue;
+            }
+
+            if (shape is SpecQueryShape.Sequence or SpecQueryShape.Sample && _known.SequencesSkipReason is { } notCompared)
+            {
+                results[i] = new SpecResult(query, SpecOutcome.Skipped, notCompared);
+                continue;
+            }
+
+            if (shape is SpecQueryShape.Sequence or SpecQueryShape.Sample)
+            {
+                // Pipes stay in the rule: the sequence engine applies head/tail itself (docs/sequences.md, "Pipes").
+                runnable.Add(new Runnable(i, query, query.Query, Array.Empty<EqlPipe>(), SpecRequestOptions.EngineOptions(query), SpecRequestOptions.Size(query)));
                 continue;
             }
 
             var (ruleQuery, pipes) = SplitWindowPipes(query.Query);
-            runnable.Add((i, query, ruleQuery, pipes));
+            runnable.Add(new Runnable(i, query, ruleQuery, pipes, null, SpecRequestOptions.Size(query)));
         }
 
         var compiled = CompileAll(runnable.Select(r => r.RuleQuery).ToList());
-        var matches = MatchAll(compiled.Rules);
+        var outcomes = MatchAll(compiled.Rules, runnable);
         for (var r = 0; r < runnable.Count; r++)
         {
-            var (slot, query, _, pipes) = runnable[r];
+            var query = runnable[r].Query;
             string? problem;
             if (compiled.Errors.TryGetValue(r, out var errors))
             {
                 if (_known.RejectedDialect?.Invoke(errors) is { } dialect)
                 {
-                    results[slot] = new SpecResult(query, SpecOutcome.Skipped, dialect);
+                    results[runnable[r].Slot] = new SpecResult(query, SpecOutcome.Skipped, dialect);
                     continue;
                 }
 
@@ -89,14 +109,11 @@ public sealed class ConformanceRunner
             }
             else
             {
-                var actual = ApplyWindowPipes(matches[r], pipes);
-                problem = actual.SequenceEqual(query.ExpectedIds!)
-                    ? null
-                    : $"expected [{string.Join(", ", query.ExpectedIds!)}], got [{string.Join(", ", actual)}]";
+                problem = Compare(query, outcomes[r]!);
             }
 
             var difference = _known.DifferenceReason(query);
-            results[slot] = (problem, difference) switch
+            results[runnable[r].Slot] = (problem, difference) switch
             {
                 (null, null) => new SpecResult(query, SpecOutcome.Passed, string.Empty),
                 (null, _) => new SpecResult(query, SpecOutcome.Failed, "listed as a known difference but matches Elasticsearch: remove it from KnownDifferences"),
@@ -106,6 +123,49 @@ public sealed class ConformanceRunner
         }
 
         return results.Select(r => r!).ToList();
+    }
+
+    /// <summary>What a query returned: the flattened ids (-1 for a missing-event stage) and, for sequences and
+    /// samples, the flattened join keys.</summary>
+    private sealed record Outcome(IReadOnlyList<long> Ids, IReadOnlyList<string>? JoinKeys);
+
+    /// <summary>Null when the outcome is one of the suite's accepted answers (and its join keys, when given, agree).</summary>
+    private static string? Compare(SpecQuery query, Outcome outcome)
+    {
+        var idsOk = query.ExpectedAnswers.Any(answer => answer.SequenceEqual(outcome.Ids));
+        var keysOk = query.JoinKeys is null || outcome.JoinKeys is null
+            || (query.JoinKeys.Count == outcome.JoinKeys.Count && query.JoinKeys.Zip(outcome.JoinKeys).All(k => SameKey(k.First, k.Second)));
+        if (idsOk && keysOk)
+        {
+            return null;
+        }
+
+        var expected = string.Join(" or ", query.ExpectedAnswers.Select(a => "[" + string.Join(", ", a) + "]"));
+        var text = $"expected {expected}, got [{string.Join(", ", outcome.Ids)}]";
+        if (!keysOk)
+        {
+            text += $"; join keys expected [{string.Join(", ", query.JoinKeys!)}], got [{string.Join(", ", outcome.JoinKeys!)}]";
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A join key as the suite writes it and as the engine renders it (docs/sequences.md, "Join keys"). A date key is
+    /// rendered ISO-8601 by the engine; a sample's date key comes back from Elasticsearch's composite aggregation as
+    /// epoch milliseconds: the same instant is the same key.
+    /// </summary>
+    private static bool SameKey(string expected, string actual)
+    {
+        if (expected == actual)
+        {
+            return true;
+        }
+
+        return long.TryParse(expected, NumberStyles.Integer, CultureInfo.InvariantCulture, out var millis)
+               && actual.Length > 10 && actual[4] == '-'
+               && DateTimeOffset.TryParse(actual, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+               && date.ToUnixTimeMilliseconds() == millis;
     }
 
     /// <summary>
@@ -138,7 +198,7 @@ public sealed class ConformanceRunner
         return matched;
     }
 
-    private sealed record CompiledQueries(IReadOnlyList<EventRule?> Rules, Dictionary<int, string> Errors);
+    private sealed record CompiledQueries(IReadOnlyList<CompiledRule?> Rules, Dictionary<int, string> Errors);
 
     private static string RulePath(int index) => $"/consumer/rules/spec_{index:D3}.toml";
 
@@ -195,10 +255,10 @@ public sealed class ConformanceRunner
         image.Position = 0;
         var assembly = new AssemblyLoadContext("conformance-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromStream(image);
         var byId = assembly.GetTypes()
-            .Where(t => typeof(EventRule).IsAssignableFrom(t) && !t.IsAbstract)
-            .Select(t => (EventRule)t.GetField("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
+            .Where(t => typeof(CompiledRule).IsAssignableFrom(t) && !t.IsAbstract && t.GetField("Instance", BindingFlags.Public | BindingFlags.Static) is not null)
+            .Select(t => (CompiledRule)t.GetField("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
             .ToDictionary(r => r.Metadata.RuleId, StringComparer.Ordinal);
-        var rules = new EventRule?[queries.Count];
+        var rules = new CompiledRule?[queries.Count];
         for (var i = 0; i < queries.Count; i++)
         {
             if (!errors.ContainsKey(i))
@@ -232,39 +292,102 @@ public sealed class ConformanceRunner
         """;
 
     /// <summary>
-    /// Every event through every rule, read with the real EventReader. Matches come back in Elasticsearch's order
-    /// for an event query: @timestamp, then the suite's tiebreaker (the id field), then file order.
+    /// Every event through every rule, read once with the real EventReader (one reused event, as in production) in
+    /// the dataset's stream order. Event rules: the matching events, in Elasticsearch's order for an event query
+    /// (@timestamp, then the tiebreaker, the id field, then file order), windowed by the query's head/tail pipes and
+    /// size. Sequence and sample rules: each its own SequenceEngine; sequences come back in the order of their last
+    /// event, samples in the order of their join keys (the composite aggregation's order), then cut to size.
     /// </summary>
-    private IReadOnlyList<long>[] MatchAll(IReadOnlyList<EventRule?> rules)
+    private Outcome?[] MatchAll(IReadOnlyList<CompiledRule?> rules, IReadOnlyList<Runnable> runnable)
     {
+        var stream = _dataset.StreamOrder();
         var matched = rules.Select(_ => new List<(DateTimeOffset? Time, long Id, int Position)>()).ToArray();
+        var engines = new SequenceEngine?[rules.Count];
+        var sequenceMatches = new List<SequenceMatch>?[rules.Count];
+        for (var r = 0; r < rules.Count; r++)
+        {
+            if (rules[r] is SequenceRule sequence)
+            {
+                engines[r] = new SequenceEngine(new CompiledRule[] { sequence }, runnable[r].Engine);
+                sequenceMatches[r] = new List<SequenceMatch>();
+            }
+        }
+
         var badLines = new List<string>();
-        using var reader = new EventReader(new MemoryStream(_dataset.Ndjson()), new EventReaderOptions { OnBadLine = b => badLines.Add(b.ToString()) });
+        using var reader = new EventReader(new MemoryStream(_dataset.Ndjson(stream)), new EventReaderOptions { ReuseEvent = true, OnBadLine = b => badLines.Add(b.ToString()) });
         var position = 0;
         foreach (var e in reader.ReadEvents())
         {
-            var id = _dataset.Events[position].Id;
+            var id = stream[position].Id;
             for (var r = 0; r < rules.Count; r++)
             {
-                if (rules[r] is { } rule && rule.Matches(e))
+                if (rules[r] is EventRule rule && rule.Matches(e))
                 {
                     matched[r].Add((e.Timestamp, id, position));
+                }
+                else if (engines[r] is { } engine)
+                {
+                    engine.Process(e, sequenceMatches[r]!);
                 }
             }
 
             position++;
         }
 
-        if (badLines.Count > 0 || position != _dataset.Events.Count)
+        if (badLines.Count > 0 || position != stream.Count)
         {
-            throw new InvalidOperationException($"{_dataset.Name}: the reader took {position} of {_dataset.Events.Count} events: {string.Join("; ", badLines)}");
+            throw new InvalidOperationException($"{_dataset.Name}: the reader took {position} of {stream.Count} events: {string.Join("; ", badLines)}");
         }
 
-        return matched.Select(list => (IReadOnlyList<long>)list
-            .OrderBy(m => m.Time ?? DateTimeOffset.MinValue)
-            .ThenBy(m => m.Id)
-            .ThenBy(m => m.Position)
-            .Select(m => m.Id)
-            .ToList()).ToArray();
+        var outcomes = new Outcome?[rules.Count];
+        for (var r = 0; r < rules.Count; r++)
+        {
+            if (rules[r] is EventRule)
+            {
+                IReadOnlyList<long> ids = matched[r]
+                    .OrderBy(m => m.Time ?? DateTimeOffset.MinValue)
+                    .ThenBy(m => m.Id)
+                    .ThenBy(m => m.Position)
+                    .Select(m => m.Id)
+                    .ToList();
+                ids = ApplyWindowPipes(ids, runnable[r].Pipes);
+                outcomes[r] = new Outcome(runnable[r].Size is { } size ? ids.Take(size).ToList() : ids, null);
+            }
+            else if (engines[r] is { } engine)
+            {
+                var found = sequenceMatches[r]!;
+                engine.Complete(found);
+                var sequence = (SequenceRule)rules[r]!;
+                var ordered = sequence.Kind == SequenceRuleKind.Sample
+                    ? found.Select((m, index) => (m, index)).OrderBy(x => string.Join("\u0001", x.m.JoinKeys.Select(k => k ?? string.Empty)), StringComparer.Ordinal).ThenBy(x => x.index).Select(x => x.m).ToList()
+                    : found.Select((m, index) => (m, index)).OrderBy(x => x.m.Events[^1].Timestamp).ThenBy(x => x.index).Select(x => x.m).ToList();
+                if (runnable[r].Size is { } size)
+                {
+                    ordered = ordered.Take(size).ToList();
+                }
+
+                outcomes[r] = new Outcome(
+                    ordered.SelectMany(Ids).ToList(),
+                    ordered.SelectMany(m => m.JoinKeys.Select(k => k ?? "null")).ToList());
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>The ids of a match in stage order, -1 for each missing-event stage (as the suite writes them).</summary>
+    private IEnumerable<long> Ids(SequenceMatch match)
+    {
+        var next = 0;
+        for (var stage = 0; stage < match.Rule.StageCount; stage++)
+        {
+            if (match.Rule.IsMissingStage(stage))
+            {
+                yield return -1;
+                continue;
+            }
+
+            yield return Convert.ToInt64(match.Events[next++][_dataset.IdField], CultureInfo.InvariantCulture);
+        }
     }
 }

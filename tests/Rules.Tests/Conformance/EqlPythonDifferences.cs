@@ -39,6 +39,7 @@ public static class EqlPythonDifferences
         ["#122"] = WildcardEquals,
         ["#59"] = WildcardEquals,
         ["#61"] = WildcardEquals,
+        ["#105"] = WildcardEquals,
     })
     {
         RejectedDialect = Dialect,
@@ -86,6 +87,7 @@ public static class EqlPythonDifferences
             ("Comparing a field with another field", "field compared with a field: Elasticsearch rejects it ('Comparisons against fields are not (currently) supported')"),
             ("A field inside an 'in' list", "field compared with a field: Elasticsearch rejects it ('Comparisons against fields are not (currently) supported')"),
             ("Unknown field", "field missing from the mapping: Elasticsearch rejects the query (Unknown column), eql-python reads null"),
+            ("Argument 1 of [length] must be string", "length() of a number: eql-python takes it, Elasticsearch's verifier requires a string (ES-FUNC length)"),
             ("DR3001 Expected 'and', 'or', a pipe", "eql-python syntax Elasticsearch's grammar rejects (space-separated pipe arguments, sequence 'fork=')"),
         };
         return rules.FirstOrDefault(r => diagnostics.Contains(r.Marker, StringComparison.Ordinal)).Reason;

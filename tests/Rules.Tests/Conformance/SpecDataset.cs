@@ -24,10 +24,11 @@ public enum TimestampSource
 /// </summary>
 public sealed class SpecDataset
 {
-    private SpecDataset(string name, string idField, string schemaYaml, IReadOnlyList<SpecEvent> events, IReadOnlyList<string> notes)
+    private SpecDataset(string name, string idField, string? tiebreaker, string schemaYaml, IReadOnlyList<SpecEvent> events, IReadOnlyList<string> notes)
     {
         Name = name;
         IdField = idField;
+        Tiebreaker = tiebreaker;
         SchemaYaml = schemaYaml;
         Events = events;
         Notes = notes;
@@ -37,6 +38,12 @@ public sealed class SpecDataset
 
     /// <summary>The field the suite's expected_event_ids name (serial_event_id, sequence, id).</summary>
     public string IdField { get; }
+
+    /// <summary>
+    /// The field the suite's test classes pass as the search's <c>tiebreaker</c> (serial_event_id for endgame, sequence
+    /// for extra and missing-events, none for the sample indices: ../shared/conformance/elasticsearch-eql/README.md).
+    /// </summary>
+    public string? Tiebreaker { get; }
 
     /// <summary>The user schema file (YAML) derived from the mapping and the data.</summary>
     public string SchemaYaml { get; }
@@ -50,12 +57,12 @@ public sealed class SpecDataset
     public static string Root => Path.Combine(TestPaths.Conformance, "elasticsearch-eql");
 
     /// <summary>endgame-140 (test_data.json), the dataset of test_queries.toml and friends.</summary>
-    public static SpecDataset Endgame(string keywordType = "keyword") => Load("endgame-140", new[] { "endgame-140.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.FileTime, keywordType);
+    public static SpecDataset Endgame(string keywordType = "keyword") => Load("endgame-140", new[] { "endgame-140.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.FileTime, keywordType, tiebreaker: "serial_event_id");
 
     /// <summary>endgame-140-nanos: the same events, date_nanos timestamps.</summary>
-    public static SpecDataset EndgameNanos(string keywordType = "keyword") => Load("endgame-140-nanos", new[] { "endgame-140-nanos.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.EpochNanos, keywordType);
+    public static SpecDataset EndgameNanos(string keywordType = "keyword") => Load("endgame-140-nanos", new[] { "endgame-140-nanos.mapping" }, new[] { Path.Combine(Root, "test_data.json") }, "serial_event_id", TimestampSource.EpochNanos, keywordType, tiebreaker: "serial_event_id");
 
-    public static SpecDataset Extra(string keywordType = "keyword") => Load("extra", new[] { "extra.mapping" }, new[] { Path.Combine(Root, "data", "extra.data") }, "sequence", TimestampSource.AsIs, keywordType);
+    public static SpecDataset Extra(string keywordType = "keyword") => Load("extra", new[] { "extra.mapping" }, new[] { Path.Combine(Root, "data", "extra.data") }, "sequence", TimestampSource.AsIs, keywordType, tiebreaker: "sequence");
 
     /// <summary>endgame-140 and endgame-shard-failures searched together (test_failing_shards.toml).</summary>
     public static SpecDataset EndgameWithShardFailures(string keywordType = "keyword") => Load(
@@ -64,7 +71,8 @@ public sealed class SpecDataset
         new[] { Path.Combine(Root, "test_data.json"), Path.Combine(Root, "data", "endgame-shard-failures.data") },
         "serial_event_id",
         TimestampSource.FileTime,
-        keywordType);
+        keywordType,
+        tiebreaker: "serial_event_id");
 
     /// <summary>sample1, sample2 and sample3 searched together (test_sample.toml): fields differ per index.</summary>
     public static SpecDataset Samples(string keywordType = "keyword") => Load(
@@ -77,19 +85,34 @@ public sealed class SpecDataset
 
     public static SpecDataset SampleMulti(string keywordType = "keyword") => Load("sample-multi", new[] { "sample-multi.mapping" }, new[] { Path.Combine(Root, "data", "sample-multi.data") }, "id", TimestampSource.AsIs, keywordType);
 
-    public static SpecDataset MissingEvents(string keywordType = "keyword") => Load("missing-events", new[] { "missing-events.mapping" }, new[] { Path.Combine(Root, "data", "missing-events.data") }, "sequence", TimestampSource.AsIs, keywordType);
+    public static SpecDataset MissingEvents(string keywordType = "keyword") => Load("missing-events", new[] { "missing-events.mapping" }, new[] { Path.Combine(Root, "data", "missing-events.data") }, "sequence", TimestampSource.AsIs, keywordType, tiebreaker: "sequence");
 
     /// <summary>Several indices searched as one (a comma-separated index pattern): their mappings merged, first definition wins.</summary>
     /// <param name="keywordType">What the mappings' "[runtime_random_keyword_type]" becomes: the suite's loader picks
     /// keyword or wildcard at random, so both must give Elasticsearch's results.</param>
-    public static SpecDataset Load(string name, IReadOnlyList<string> mappingFiles, IReadOnlyList<string> dataFiles, string idField, TimestampSource timestamps, string keywordType = "keyword")
+    public static SpecDataset Load(string name, IReadOnlyList<string> mappingFiles, IReadOnlyList<string> dataFiles, string idField, TimestampSource timestamps, string keywordType = "keyword", string? tiebreaker = null)
     {
         var notes = new List<string>();
         var mapping = new Mapping(new(), new());
         foreach (var file in mappingFiles)
         {
             var next = ReadMapping(Path.Combine(Root, "data", file));
-            mapping.Fields.AddRange(next.Fields.Where(f => !mapping.Fields.Any(m => m.Path == f.Path)));
+            foreach (var field in next.Fields)
+            {
+                var index = mapping.Fields.FindIndex(m => m.Path == field.Path);
+                if (index < 0)
+                {
+                    mapping.Fields.Add(field);
+                }
+                else if (field.Format is not null && mapping.Fields[index].Format is { } first && first != field.Format)
+                {
+                    // Each index parses its own documents with its own format; one schema for all of them takes
+                    // either format, which Elasticsearch writes as alternatives ("a||b").
+                    mapping.Fields[index] = mapping.Fields[index] with { Format = first + "||" + field.Format };
+                    notes.Add($"field {field.Path}: the indices' date formats merged as \"{first}||{field.Format}\"");
+                }
+            }
+
             mapping.Aliases.AddRange(next.Aliases.Where(a => !mapping.Aliases.Any(m => m.Alias == a.Alias)));
         }
 
@@ -114,17 +137,32 @@ public sealed class SpecDataset
         foreach (var document in documents)
         {
             var id = Lookup(document, idField)?.GetValue<long>() ?? throw new InvalidDataException($"{name}: an event has no {idField}.");
-            events.Add(new SpecEvent(id, document.ToJsonString()));
+            var time = document["@timestamp"]?.ToString() is { } text && Rules.Runtime.ValueCoercion.TryDate(text, out var parsed) ? parsed : (DateTimeOffset?)null;
+            var order = tiebreaker is null ? (long?)null : Lookup(document, tiebreaker)?.GetValue<long>();
+            events.Add(new SpecEvent(id, document.ToJsonString()) { Timestamp = time, TiebreakerValue = order });
         }
 
-        return new SpecDataset(name, idField, schema, events, notes);
+        return new SpecDataset(name, idField, tiebreaker, schema, events, notes);
     }
 
-    /// <summary>NDJSON for EventReader: one line per event.</summary>
-    public byte[] Ndjson()
+    /// <summary>
+    /// The events in the order Elasticsearch sorts them for a search and a sequence: <c>@timestamp</c>, then the
+    /// tiebreaker, then index order (stable). A stream is read in this order: arrival order is the runtime's
+    /// tiebreaker (docs/sequences.md, "Ordering and time").
+    /// </summary>
+    public IReadOnlyList<SpecEvent> StreamOrder() => Events
+        .Select((e, position) => (e, position))
+        .OrderBy(x => x.e.Timestamp ?? DateTimeOffset.MinValue)
+        .ThenBy(x => x.e.TiebreakerValue ?? 0)
+        .ThenBy(x => x.position)
+        .Select(x => x.e)
+        .ToList();
+
+    /// <summary>NDJSON for EventReader: one line per event, in <paramref name="events"/>' order (default: file order).</summary>
+    public byte[] Ndjson(IReadOnlyList<SpecEvent>? events = null)
     {
         var builder = new StringBuilder();
-        foreach (var e in Events)
+        foreach (var e in events ?? Events)
         {
             builder.Append(e.Json).Append('\n');
         }
@@ -166,7 +204,10 @@ public sealed class SpecDataset
 
     // ------------------------------------------------------------------ mapping -> user schema
 
-    private sealed record Mapping(List<(string Path, string Type)> Fields, List<(string Alias, string Target)> Aliases);
+    /// <summary>A mapped field: its type and the mapping parameters a schema carries (null_value, format).</summary>
+    private sealed record MappedField(string Path, string Type, string? NullValue = null, string? Format = null);
+
+    private sealed record Mapping(List<MappedField> Fields, List<(string Alias, string Target)> Aliases);
 
     private static Mapping ReadMapping(string path)
     {
@@ -181,7 +222,7 @@ public sealed class SpecDataset
             // 'broken', has a script that fails on every document).
             foreach (var (name, definition) in runtime)
             {
-                mapping.Fields.Add((name, definition!["type"]!.GetValue<string>()));
+                mapping.Fields.Add(new MappedField(name, definition!["type"]!.GetValue<string>()));
             }
         }
 
@@ -207,7 +248,7 @@ public sealed class SpecDataset
                 continue;
             }
 
-            mapping.Fields.Add((path, type));
+            mapping.Fields.Add(new MappedField(path, type, definition["null_value"]?.ToString(), definition["format"]?.GetValue<string>()));
 
             // Multi-fields (hostname.<keyword>) are named by the placeholder itself upstream and no query names them.
         }
@@ -222,20 +263,29 @@ public sealed class SpecDataset
             Infer(document, string.Empty, arrays, dynamic);
         }
 
-        var fields = new List<(string Path, string Type)>();
-        foreach (var (path, type) in mapping.Fields)
+        var fields = new List<MappedField>();
+        foreach (var field in mapping.Fields)
         {
-            fields.Add((path, type.StartsWith('[') ? keywordType : type));
+            fields.Add(field with { Type = field.Type.StartsWith('[') ? keywordType : field.Type });
         }
 
         // Fields the mapping leaves to dynamic mapping are typed from the data, as Elasticsearch would type them.
         var mapped = new HashSet<string>(mapping.Fields.Select(f => f.Path).Concat(mapping.Aliases.Select(a => a.Alias)), StringComparer.Ordinal);
-        fields.AddRange(dynamic.Where(d => !mapped.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => (d.Key, d.Value)));
+        // An ECS field the mapping leaves to dynamic mapping (extra.data's process.entity_id, a number) is left to the
+        // built-in catalog whatever its kind, as a consumer with ECS data would: declaring it again with the type the
+        // data suggests would hide the record's property from the matchers.
+        var builtIn = FieldCatalog.BuiltIn;
+        var dynamicEcs = dynamic.Keys.Where(k => !mapped.Contains(k) && builtIn.TryGetField(k, out _)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        if (dynamicEcs.Count > 0)
+        {
+            notes.Add($"not in the mapping and in the built-in catalog, left to it: {string.Join(", ", dynamicEcs)}");
+        }
+
+        fields.AddRange(dynamic.Where(d => !mapped.Contains(d.Key) && !builtIn.TryGetField(d.Key, out _)).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new MappedField(d.Key, d.Value)));
 
         var yaml = new StringBuilder("# Derived from the Elasticsearch EQL spec suite's mapping and data (docs/conformance.md).\nfields:\n");
-        var builtIn = FieldCatalog.BuiltIn;
         var kept = new List<string>();
-        foreach (var (path, type) in fields)
+        foreach (var (path, type, nullValue, format) in fields)
         {
             if (!FieldTypes.TryParse(type, out var fieldType))
             {
@@ -245,14 +295,25 @@ public sealed class SpecDataset
 
             // A field the built-in catalog already defines with the same kind is left to it (a consumer's schema would
             // not redeclare it): for ECS fields the reader fills the record's property and the matcher reads it there.
-            if (builtIn.TryGetField(path, out var ecs) && ecs.ValueKind == FieldTypes.ValueKindOf(fieldType))
+            if (builtIn.TryGetField(path, out var ecs) && ecs.ValueKind == FieldTypes.ValueKindOf(fieldType) && nullValue is null && format is null)
             {
                 kept.Add(path);
                 continue;
             }
 
             yaml.Append("  - { name: \"").Append(path).Append("\", type: ").Append(type)
-                .Append(", array: ").Append(arrays.Contains(path) ? "true" : "false").Append(" }\n");
+                .Append(", array: ").Append(arrays.Contains(path) ? "true" : "false");
+            if (nullValue is not null)
+            {
+                yaml.Append(", null_value: ").Append(JsonSerializer.Serialize(nullValue));
+            }
+
+            if (format is not null)
+            {
+                yaml.Append(", format: ").Append(JsonSerializer.Serialize(format));
+            }
+
+            yaml.Append(" }\n");
         }
 
         if (kept.Count > 0)
@@ -302,4 +363,11 @@ public sealed class SpecDataset
 }
 
 /// <summary>One event of a dataset: the id the suite's expectations use, and the NDJSON line.</summary>
-public sealed record SpecEvent(long Id, string Json);
+public sealed record SpecEvent(long Id, string Json)
+{
+    /// <summary>The event's <c>@timestamp</c> (null: none), for the stream order.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>The value of the dataset's tiebreaker field, or null.</summary>
+    public long? TiebreakerValue { get; init; }
+}

@@ -11,21 +11,13 @@ public static class SpecSuites
         "test_extra.toml", "test_missing_events.toml", "test_failing_shards.toml", "test_sample.toml", "test_sample_multi.toml",
     };
 
-    /// <summary>docs/conformance.md, "null_value".</summary>
-    public const string NullValue =
-        "null_value mapping parameter: Elasticsearch indexes an explicit JSON null as the mapping's null_value (\"NULL\"); a schema has no null_value and the reader treats null as absent";
-
     public static SpecSuite Elasticsearch(string file) => file switch
     {
         "test_queries.toml" => new(file, SpecDataset.Endgame, new KnownDifferences()),
         "additional_test_queries.toml" => new(file, SpecDataset.Endgame, new KnownDifferences()),
         "test_queries_date.toml" => new(file, SpecDataset.Endgame, new KnownDifferences()),
         "test_queries_date_nanos.toml" => new(file, SpecDataset.EndgameNanos, new KnownDifferences()),
-        "test_extra.toml" => new(file, SpecDataset.Extra, new KnownDifferences(differences: new(StringComparer.Ordinal)
-        {
-            ["optionalDefaultNullValueFieldEqualNull"] = NullValue,
-            ["optionalDefaultNullValueFieldEqualDefaultValue"] = NullValue,
-        })),
+        "test_extra.toml" => new(file, SpecDataset.Extra, new KnownDifferences()),
         "test_missing_events.toml" => new(file, SpecDataset.MissingEvents, new KnownDifferences()),
         "test_failing_shards.toml" => new(file, SpecDataset.EndgameWithShardFailures, new KnownDifferences()),
         "test_sample.toml" => new(file, SpecDataset.Samples, new KnownDifferences()),
