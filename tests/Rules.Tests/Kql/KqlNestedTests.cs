@@ -100,9 +100,47 @@ public class KqlNestedTests
         Assert.Null(AnchorSelection.Select(new EventQueryPlan(default, condition!)));
     }
 
+    // ------------------------------------------------------------------ query-DSL filters
+
+    private static BoolExpr? CompileFilter(string json, out List<Rules.Language.Diagnostics.RuleDiagnostic> diagnostics)
+    {
+        diagnostics = new List<Rules.Language.Diagnostics.RuleDiagnostic>();
+        var file = new Rules.Language.Text.SourceText("rule.toml", "[[rule.filters]]");
+        return Rules.Language.Dsl.FilterCompiler.Compile(new Rules.Language.Documents.RuleFilter(json, false, false, new Rules.Language.Text.SourceSpan(0, 16)), NestedCatalog, file, diagnostics, out _);
+    }
+
+    [Fact]
+    public void A_dsl_nested_filter_is_the_same_node()
+    {
+        var condition = CompileFilter("{\"query\":{\"nested\":{\"path\":\"gcp.binding_deltas\",\"score_mode\":\"none\",\"query\":{\"bool\":{\"filter\":[{\"term\":{\"gcp.binding_deltas.action\":\"ADD\"}},{\"nested\":{\"path\":\"gcp.binding_deltas.conditions\",\"query\":{\"term\":{\"gcp.binding_deltas.conditions.title\":\"t\"}}}}]}}}}}", out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Equal(
+            new NestedExpr(B("gcp.binding_deltas"), new AndExpr(new BoolExpr[]
+            {
+                Eq("gcp.binding_deltas.action", "ADD"),
+                new NestedExpr(B("gcp.binding_deltas.conditions"), Eq("gcp.binding_deltas.conditions.title", "t")),
+            })),
+            condition);
+    }
+
+    [Fact]
+    public void Dsl_nested_errors_and_hidden_fields()
+    {
+        CompileFilter("{\"nested\":{\"path\":\"process.parent\",\"query\":{\"match_all\":{}}}}", out var notNested);
+        Assert.Equal("DR6002", Assert.Single(notNested).Id);
+        CompileFilter("{\"nested\":{\"path\":\"acme.nope\",\"query\":{\"match_all\":{}}}}", out var unknown);
+        Assert.Equal("DR6001", Assert.Single(unknown).Id);
+        Assert.Equal(new ConstantExpr(false), CompileFilter("{\"nested\":{\"path\":\"acme.nope\",\"ignore_unmapped\":true,\"query\":{\"match_all\":{}}}}", out var ignored));
+        Assert.Empty(ignored);
+        CompileFilter("{\"nested\":{\"path\":\"gcp.binding_deltas\",\"query\":{\"match_all\":{}},\"sort\":1}}", out var badOption);
+        Assert.Equal("DR7002", Assert.Single(badOption).Id);
+        Assert.Equal(new ConstantExpr(false), CompileFilter("{\"term\":{\"gcp.binding_deltas.action\":\"ADD\"}}", out var hidden));
+        Assert.Equal("DR4003", Assert.Single(hidden).Id);
+    }
+
     // ------------------------------------------------------------------ generated code on events
 
-    private static readonly Lazy<CompiledRuleSet> Rules = new(() => CompiledRuleSet.Compile(
+    private static readonly Lazy<CompiledRuleSet> CompiledRules = new(() => CompiledRuleSet.Compile(
         CompiledRuleSet.Rule($"{Deltas}:{{ action: \"ADD\" and role: (\"roles/a\" or \"roles/b\") }}", language: "kuery", name: "Grant"),
         CompiledRuleSet.Rule($"not {Deltas}:{{ action: \"ADD\" }}", language: "kuery", name: "NoAdd"),
         CompiledRuleSet.Rule($"{Deltas}:{{ not action: \"ADD\" }}", language: "kuery", name: "SomeNotAdd"),
@@ -111,7 +149,7 @@ public class KqlNestedTests
         CompiledRuleSet.Rule("acme.items:{ kind: \"x\" and size > 10 }", language: "kuery", name: "UserSchema"),
         new InMemoryRuleFile("/consumer/schema/acme.yml", "fields:\n  - { name: acme.items, type: nested }\n  - { name: acme.items.kind, type: keyword }\n  - { name: acme.items.size, type: long }\n", kind: "schema")));
 
-    private static EventRule Rule(string name) => (EventRule)Rules.Value.Rules.Single(r => r.Metadata.Name == name);
+    private static EventRule Rule(string name) => (EventRule)CompiledRules.Value.Rules.Single(r => r.Metadata.Name == name);
 
     private static EcsEvent Read(string json)
     {
