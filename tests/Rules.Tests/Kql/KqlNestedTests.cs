@@ -284,13 +284,36 @@ public class KqlNestedTests
     }
 
     [Fact]
-    public void Round_trip_keeps_the_flattened_leaves()
+    public void Round_trip_keeps_the_leaves_and_the_objects()
     {
-        _ = Rule("Grant");
-        var e = Read(Gcp("[{\"action\":\"ADD\",\"role\":\"roles/a\"},{\"action\":\"REMOVE\",\"role\":\"roles/b\"}]"));
-        var again = Read(EventWriter.ToJson(e).TrimEnd('\n'));
+        var rule = Rule("Grant");
+        var e = Read(Gcp("[{\"action\":\"ADD\",\"role\":\"roles/x\"},{\"action\":\"REMOVE\",\"role\":[\"roles/a\",\"roles/c\"]}]"));
+        var json = EventWriter.ToJson(e);
+        Assert.Contains("\"binding_deltas\":[{\"action\":\"ADD\",\"role\":\"roles/x\"},{\"action\":\"REMOVE\",\"role\":[\"roles/a\",\"roles/c\"]}]", json, StringComparison.Ordinal);
+        var again = Read(json);
         Assert.Equal(NormalizeArray(e[Deltas + ".role"]), NormalizeArray(again[Deltas + ".role"]));
         Assert.Equal(NormalizeArray(e[Deltas + ".action"]), NormalizeArray(again[Deltas + ".action"]));
+        Assert.False(rule.Matches(again));
+        Assert.Equal(json, EventWriter.ToJson(again));
+
+        // ECS typed arrays too, next to other fields of the same parent.
+        var pe = Read("{\"file\":{\"name\":\"a.exe\",\"pe\":{\"imphash\":\"x\",\"sections\":[{\"name\":\".text\",\"entropy\":3},{\"name\":\".rdata\",\"entropy\":8}]}}}");
+        _ = Rule("PackedText");
+        var peJson = EventWriter.ToJson(pe);
+        Assert.Contains("\"sections\":[{\"entropy\":3,\"name\":\".text\"},{\"entropy\":8,\"name\":\".rdata\"}]", peJson, StringComparison.Ordinal);
+        Assert.False(Rule("PackedText").Matches(Read(peJson)));
+        Assert.Equal(peJson, EventWriter.ToJson(Read(peJson)));
+    }
+
+    [Fact]
+    public void Values_outside_any_object_keep_the_flattened_form_when_written()
+    {
+        _ = Rule("Grant");
+        // A dotted key crossing the nested field gives a value no object holds: the writer cannot rebuild objects.
+        var e = Read("{\"gcp.audit.service_data.policy_delta.binding_deltas.role\":\"roles/z\"," + Gcp("[{\"action\":\"ADD\",\"role\":\"roles/a\"}]").Substring(1));
+        var json = EventWriter.ToJson(e);
+        Assert.Contains("\"binding_deltas\":{", json, StringComparison.Ordinal);
+        Assert.Equal(NormalizeArray(e[Deltas + ".role"]), NormalizeArray(Read(json)[Deltas + ".role"]));
     }
 
     [Fact]
