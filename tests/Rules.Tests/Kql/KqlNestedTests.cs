@@ -317,6 +317,33 @@ public class KqlNestedTests
     }
 
     [Fact]
+    public void Reading_nested_objects_allocates_nothing_per_event_once_buffers_have_grown()
+    {
+        var rule = Rule("UserSchema");
+        static byte[] Lines(int count) => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(1, count).Select(i =>
+            $"{{\"acme\":{{\"items\":[{{\"size\":{i}}},{{\"size\":{i + 1},\"extra\":true}},{{\"size\":[{i},{i + 2}]}}]}}}}\n")));
+        long Allocated(byte[] ndjson)
+        {
+            using var reader = new EventReader(new MemoryStream(ndjson));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var matches = 0;
+            foreach (var e in reader.ReadEvents())
+            {
+                matches += e.Nested.Count(NestedPathRegistry.Register("acme.items")) == 3 && !rule.Matches(e) ? 1 : 0;
+            }
+
+            var after = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Equal(ndjson.Count(b => b == (byte)'\n'), matches);
+            return after - before;
+        }
+
+        Allocated(Lines(200));
+        var small = Allocated(Lines(2000));
+        var large = Allocated(Lines(4000));
+        Assert.True((large - small) / 2000.0 < 1, $"{(large - small) / 2000.0} bytes per event");
+    }
+
+    [Fact]
     public void Reading_and_matching_nested_objects_does_not_allocate_beyond_the_kept_strings()
     {
         var rule = Rule("PackedText");
