@@ -37,6 +37,7 @@ namespace Rules.Generator.Emit
             NotNullExpr notNull => Subject(notNull.Value) + "IsNotNull",
             TextTokenWildcardExpr tokenWildcard => Field(tokenWildcard.Field.Path) + (tokenWildcard.Patterns.Count == 1 ? "HasWordMatching" + Value(tokenWildcard.Patterns[0]) : $"HasWordMatchingOneOf{tokenWildcard.Patterns.Count}Patterns"),
             ConstantExpr constant => constant.Value ? "Always" : "Never",
+            NestedExpr nested => "Some" + Field(nested.Path.Path) + "ObjectMatches",
             _ => "Check",
         };
 

@@ -155,6 +155,8 @@ namespace Rules.Generator.Emit
                     return "!" + Parenthesize(EmitBool(not.Operand, indent, topLevel: false), not.Operand);
                 case ConstantExpr constant:
                     return CSharp.Bool(constant.Value);
+                case NestedExpr nested:
+                    return NestedCheck(nested) + "(e)";
                 default:
                     return CheckMethod(expr) + "(e)";
             }

@@ -38,7 +38,7 @@ namespace Rules.Language.Diagnostics
         // DR4xxx: KQL
         public static readonly DiagnosticDescriptor KqlSyntax = new DiagnosticDescriptor("DR4001", "KQL syntax error", Kql, RuleDiagnosticSeverity.Error);
         public static readonly DiagnosticDescriptor KqlNeverMatches = new DiagnosticDescriptor("DR4002", "KQL condition never matches", Kql, RuleDiagnosticSeverity.Warning);
-        public static readonly DiagnosticDescriptor KqlNestedQueryFlattened = new DiagnosticDescriptor("DR4003", "Nested query evaluated on flattened values", Kql, RuleDiagnosticSeverity.Warning);
+        public static readonly DiagnosticDescriptor KqlNestedFieldOutsideNestedQuery = new DiagnosticDescriptor("DR4003", "Field of nested objects queried outside its nested query", Kql, RuleDiagnosticSeverity.Warning);
 
         // DR5xxx: query-DSL filters
         public static readonly DiagnosticDescriptor DslInvalid = new DiagnosticDescriptor("DR5001", "Invalid query-DSL filter", Dsl, RuleDiagnosticSeverity.Error);

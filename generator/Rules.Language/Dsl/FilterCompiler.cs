@@ -180,8 +180,10 @@ namespace Rules.Language.Dsl
                         FieldSemantics.WildcardQuery(field, GlobPattern.FromLuceneWildcard(EscapeLuceneWildcard(value) + "*"), CaseInsensitive(options), normalize: false, Report));
                 case "range":
                     return Range(body, at);
+                case "nested":
+                    return Nested(body, at);
                 default:
-                    Error(DiagnosticIds.UnsupportedFeature, $"{Where(at)}the query type '{type}' is not supported in filters; use bool, term, terms, match, match_phrase, wildcard, prefix, exists or range.");
+                    Error(DiagnosticIds.UnsupportedFeature, $"{Where(at)}the query type '{type}' is not supported in filters; use bool, term, terms, match, match_phrase, wildcard, prefix, exists, range or nested.");
                     return null;
             }
         }
@@ -396,7 +398,7 @@ namespace Rules.Language.Dsl
                 operands.Add(new ExistsExpr(field));
             }
 
-            return operands.Count == 1 ? operands[0] : new OrExpr(operands.ToArray());
+            return AnyOf(operands);
         }
 
         /// <summary>A single-field query written <c>{"field": value}</c> or <c>{"field": {valueKey: value, ...options}}</c>.</summary>
@@ -474,7 +476,7 @@ namespace Rules.Language.Dsl
                 operands.Add(lowered);
             }
 
-            return operands.Count == 1 ? operands[0] : new OrExpr(operands.ToArray());
+            return AnyOf(operands);
         }
 
         private BoolExpr? Match(BoundField field, string value, JsonValue? options, string path)
@@ -628,7 +630,7 @@ namespace Rules.Language.Dsl
                 });
             }
 
-            return operands.Count == 1 ? operands[0] : new OrExpr(operands.ToArray());
+            return AnyOf(operands);
         }
 
         private static bool CaseInsensitive(JsonValue? options) =>
@@ -637,7 +639,120 @@ namespace Rules.Language.Dsl
         private static string EscapeLuceneWildcard(string literal) =>
             literal.Replace("\\", "\\\\").Replace("*", "\\*").Replace("?", "\\?");
 
+        private static BoolExpr AnyOf(List<BoolExpr> operands) => operands.Count switch
+        {
+            0 => new ConstantExpr(false),
+            1 => operands[0],
+            _ => new OrExpr(operands.ToArray()),
+        };
+
+        /// <summary>The nested field whose objects the current query runs on (null: the event).</summary>
+        private string? _nestedScope;
+
+        /// <summary>
+        /// <c>{"nested": {"path": "p", "query": {...}}}</c>: some object of the nested field p satisfies the query, whose
+        /// field names are full paths (Elasticsearch reference, "Nested query"). <c>score_mode</c>, <c>inner_hits</c>,
+        /// <c>boost</c> and <c>_name</c> do not change which events match; <c>ignore_unmapped: true</c> turns an unknown
+        /// path into a query that matches nothing, as Elasticsearch does.
+        /// </summary>
+        private BoolExpr? Nested(JsonValue body, string path)
+        {
+            var nestedPath = body.Kind == JsonKind.Object ? body.Get("path") : null;
+            var query = body.Kind == JsonKind.Object ? body.Get("query") : null;
+            if (nestedPath?.Kind != JsonKind.String || query is null)
+            {
+                Error(DiagnosticIds.DslInvalid, $"{Where(path)}nested needs a path and a query: {{\"nested\": {{\"path\": \"p\", \"query\": {{...}}}}}}.");
+                return null;
+            }
+
+            var ignoreUnmapped = false;
+            foreach (var option in body.Members)
+            {
+                switch (option.Key)
+                {
+                    case "path":
+                    case "query":
+                    case "score_mode":
+                    case "inner_hits":
+                    case "boost":
+                    case "_name":
+                        break;
+                    case "ignore_unmapped" when option.Value.Kind == JsonKind.Boolean:
+                        ignoreUnmapped = option.Value.Text == "true";
+                        break;
+                    default:
+                        Error(DiagnosticIds.UnsupportedFeature, $"{Where(Join(path, option.Key))}the nested option '{option.Key}' is not supported; use path, query, score_mode, ignore_unmapped, inner_hits, boost or _name.");
+                        return null;
+                }
+            }
+
+            var name = nestedPath.Text!;
+            if (!_catalog.TryGetField(name, out var definition))
+            {
+                if (ignoreUnmapped)
+                {
+                    return new ConstantExpr(false);
+                }
+
+                Error(DiagnosticIds.UnknownField, $"{Where(path)}unknown nested field '{name}': no schema defines it. Check the spelling, or declare it (type: nested) in a <DetectionSchema> file.");
+                return null;
+            }
+
+            if (definition.Type != FieldType.Nested)
+            {
+                Error(DiagnosticIds.TypeMismatch, $"{Where(path)}'{name}' is of type {FieldTypes.ToName(definition.Type)}, not nested, so Elasticsearch rejects a nested query on it; query '{name}.<field>' directly.");
+                return null;
+            }
+
+            var outer = _nestedScope;
+            _nestedScope = name;
+            try
+            {
+                var condition = Query(query, Join(path, "query"));
+                return condition is null ? null : new NestedExpr(BoundField.From(definition, optional: false), condition);
+            }
+            finally
+            {
+                _nestedScope = outer;
+            }
+        }
+
+        /// <summary>The innermost nested field holding <paramref name="fieldPath"/>, or null (see KqlCompiler).</summary>
+        private string? NestedOwnerOf(string fieldPath)
+        {
+            for (var dot = fieldPath.LastIndexOf('.'); dot > 0; dot = fieldPath.LastIndexOf('.', dot - 1))
+            {
+                if (_catalog.TryGetField(fieldPath.Substring(0, dot), out var owner) && owner.Type == FieldType.Nested)
+                {
+                    return owner.Path;
+                }
+            }
+
+            return null;
+        }
+
         private List<BoundField>? BindFields(string name, string path)
+        {
+            var fields = BindAllFields(name, path);
+            if (fields is null)
+            {
+                return null;
+            }
+
+            // Fields of nested objects are only seen by a nested query on exactly their nested field: elsewhere the
+            // query matches nothing (Elasticsearch indexes each nested object as a separate document).
+            var visible = fields.FindAll(f => NestedOwnerOf(f.Path) is not { } owner || owner == _nestedScope);
+            if (visible.Count == 0)
+            {
+                var owner = NestedOwnerOf(fields[0].Path)!;
+                _diagnostics.Add(DiagnosticIds.KqlNestedFieldOutsideNestedQuery.Create(_file, _filter.Span,
+                    $"{Where(path)}'{fields[0].Path}' never matches here: it is a field of the nested objects of '{owner}', which Elasticsearch indexes as separate documents that only a nested query on that path sees. Wrap the query in {{\"nested\": {{\"path\": \"{owner}\", \"query\": ...}}}}."));
+            }
+
+            return visible;
+        }
+
+        private List<BoundField>? BindAllFields(string name, string path)
         {
             var fields = new List<BoundField>();
             if (name.IndexOf('*') >= 0)

@@ -120,6 +120,16 @@ namespace Rules.Language.Ir
     /// instead). Front ends with three-valued logic (EQL) use it to say "this comparison is false, not null".</summary>
     public sealed record NotNullExpr(ValueExpr Value) : BoolExpr;
 
+    /// <summary>
+    /// Some object of the nested field <see cref="Path"/> satisfies <see cref="Condition"/> on its own: Elasticsearch's
+    /// <c>nested</c> query (KQL <c>path:{ ... }</c>), which indexes each object of a <c>nested</c> array as a separate
+    /// hidden document. The condition's fields are full paths under <see cref="Path"/> (as in the query DSL); each is
+    /// read from the one object being tested, not from the event's flattened leaves. A condition may hold another
+    /// NestedExpr on a deeper nested path, tested on the objects inside that one object. An event with no object at
+    /// the path does not satisfy it (so <c>not path:{...}</c> holds there).
+    /// </summary>
+    public sealed record NestedExpr(BoundField Path, BoolExpr Condition) : BoolExpr;
+
     // ---------------------------------------------------------------- value expressions
 
     public abstract record ValueExpr(IrType Type);

@@ -79,6 +79,11 @@ namespace Rules.Language.Ir
                     b.Append(any.Field.Path).Append(" has any word of ");
                     PrintList(any.Tokens.Select(Quote).ToArray(), b);
                     break;
+                case NestedExpr nested:
+                    b.Append(nested.Path.Path).Append(":{ ");
+                    Print(nested.Condition, b, 0);
+                    b.Append(" }");
+                    break;
                 case TextTokenWildcardExpr tokenWildcard:
                     b.Append(tokenWildcard.Field.Path).Append(" has a word like ");
                     PrintList(tokenWildcard.Patterns.Select(Quote).ToArray(), b);

@@ -153,10 +153,15 @@ namespace Rules.Language.Kql
                 return NeverMatchesOnFieldPattern(node.Field, value.IsQuoted ? "match_phrase" : "match");
             }
 
-            var fields = BindFields(node.Field);
+            var fields = VisibleFields(BindFields(node.Field), node.Field);
             if (fields is null)
             {
                 return null;
+            }
+
+            if (fields.Count == 0)
+            {
+                return new ConstantExpr(false);
             }
 
             var operands = new List<BoolExpr>(fields.Count);
@@ -227,10 +232,15 @@ namespace Rules.Language.Kql
                 return NeverMatchesOnFieldPattern(node.Field, "range");
             }
 
-            var fields = BindFields(node.Field);
+            var fields = VisibleFields(BindFields(node.Field), node.Field);
             if (fields is null)
             {
                 return null;
+            }
+
+            if (fields.Count == 0)
+            {
+                return new ConstantExpr(false);
             }
 
             var op = node.Operator switch
@@ -264,6 +274,8 @@ namespace Rules.Language.Kql
 
         private BoolExpr? LowerNested(KqlNested node)
         {
+            // Kibana's nested.ts: the path is relative to the enclosing nested query, and the inner query's field names
+            // are prefixed with the full path; the query DSL is { nested: { path, query, score_mode: none } }.
             var path = _nestedPrefix + node.Path.Text;
             if (_catalog.TryGetField(path, out var definition))
             {
@@ -273,19 +285,12 @@ namespace Rules.Language.Kql
                     return null;
                 }
 
-                // The event record flattens arrays of objects into multi-valued leaves (as Elasticsearch does for
-                // object fields): each inner condition then holds if any object satisfies it, where a nested query
-                // needs one object to satisfy them all. Said at the query, so nobody is surprised (docs/kql.md).
-                _diagnostics.Add(_source.Error(
-                    DiagnosticIds.KqlNestedQueryFlattened,
-                    node.Path.Start,
-                    node.Path.Length,
-                    $"'{path}:{{ ... }}' is evaluated on the flattened values of '{path}': each condition may be met by a different object of the array, where Elasticsearch's nested query needs one object to meet them all. It can match events Elasticsearch would not; it never misses one."));
                 var outer = _nestedPrefix;
                 _nestedPrefix = path + ".";
                 try
                 {
-                    return Lower(node.Query);
+                    var condition = Lower(node.Query);
+                    return condition is null ? null : new NestedExpr(BoundField.From(definition, optional: false), condition);
                 }
                 finally
                 {
@@ -295,6 +300,75 @@ namespace Rules.Language.Kql
 
             Error(DiagnosticIds.UnknownField, node.Path, $"Unknown field '{path}': no schema defines it, so the nested query '{path}:{{ ... }}' cannot be compiled. Check the spelling or declare it in a <DetectionSchema> file.");
             return null;
+        }
+
+        /// <summary>
+        /// The innermost nested field that holds <paramref name="path"/> (a proper prefix of type nested), or null.
+        /// Elasticsearch indexes each object of a nested field as a separate hidden document, so a field under one is
+        /// only seen by a nested query on exactly that path (docs/kql.md "Nested").
+        /// </summary>
+        private string? NestedOwnerOf(string path)
+        {
+            for (var dot = path.LastIndexOf('.'); dot > 0; dot = path.LastIndexOf('.', dot - 1))
+            {
+                if (_catalog.TryGetField(path.Substring(0, dot), out var owner) && owner.Type == FieldType.Nested)
+                {
+                    return owner.Path;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The nested path whose objects the current condition is evaluated on (null: the event itself).</summary>
+        private string? CurrentNestedScope => _nestedPrefix.Length == 0 ? null : _nestedPrefix.Substring(0, _nestedPrefix.Length - 1);
+
+        /// <summary>
+        /// Drops the fields a query here cannot see: those inside a nested field other than the current nested scope.
+        /// Elasticsearch's term, match, range, exists and query_string queries on them match nothing (the values live
+        /// in the nested documents, not in the document queried); when every field is dropped the condition is the
+        /// constant false, warned DR4003 at the field name.
+        /// </summary>
+        private List<BoundField>? VisibleFields(List<BoundField>? fields, KqlLiteral fieldName)
+        {
+            if (fields is null)
+            {
+                return null;
+            }
+
+            string? hidden = null;
+            string? owner = null;
+            var visible = new List<BoundField>(fields.Count);
+            foreach (var field in fields)
+            {
+                var fieldOwner = NestedOwnerOf(field.Path);
+                if (fieldOwner is null || fieldOwner == CurrentNestedScope)
+                {
+                    visible.Add(field);
+                }
+                else
+                {
+                    hidden ??= field.Path;
+                    owner ??= fieldOwner;
+                }
+            }
+
+            if (visible.Count == 0 && hidden is not null)
+            {
+                var relative = hidden.Substring(owner!.Length + 1);
+                var ownerName = CurrentNestedScope is { } scope ? owner.Substring(scope.Length + 1) : owner;
+                var warning = _source.Error(
+                    DiagnosticIds.KqlNestedFieldOutsideNestedQuery,
+                    fieldName.Start,
+                    fieldName.Length,
+                    $"'{hidden}' never matches here: it is a field of the nested objects of '{owner}', which Elasticsearch indexes as separate documents that only a nested query on that path sees. Write '{ownerName}:{{ {relative}: ... }}'.");
+                if (!_diagnostics.Contains(warning))
+                {
+                    _diagnostics.Add(warning);
+                }
+            }
+
+            return visible;
         }
 
         /// <summary>The fields a KQL field name means: itself, or every catalog field its unquoted wildcard matches.</summary>

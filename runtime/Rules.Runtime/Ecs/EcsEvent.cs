@@ -17,6 +17,7 @@ public sealed partial class EcsEvent
     {
         ClearValues();
         Overflow.Clear();
+        Nested.Clear();
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal enum ParseOutcome
 /// into their leaves as Elasticsearch does for object fields. Values are converted to the field's type with
 /// Elasticsearch's coercion rules (<see cref="ValueCoercion"/>); what does not convert is kept as raw JSON in overflow.
 /// </summary>
-internal sealed class EventDocumentParser
+internal sealed partial class EventDocumentParser
 {
     private static readonly UTF8Encoding Utf8 = new(false, false);
     private static readonly OverflowField?[] EcsOverflowFields = new OverflowField?[EcsFieldTable.Count];
@@ -223,7 +223,9 @@ internal sealed class EventDocumentParser
                 }
                 else
                 {
+                    var nestedObject = OpenNestedObject(pathLength);
                     ReadObject(ref reader, line, pathLength, inArray, derived);
+                    CloseNestedObject(nestedObject);
                 }
 
                 break;

@@ -13,7 +13,7 @@ namespace Rules.Runtime.Reading;
 /// Where overflow holds values for an ECS path (an array given for a single-valued field, a value of the wrong type),
 /// the overflow values are written, since they are the complete original.
 /// </summary>
-public sealed class EventWriter : IDisposable
+public sealed partial class EventWriter : IDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -75,6 +75,7 @@ public sealed class EventWriter : IDisposable
         Ecs,
         Overflow,
         Unregistered,
+        NestedObjects,
     }
 
     private readonly record struct Entry(string Path, Source Source, int Index);
@@ -120,6 +121,12 @@ public sealed class EventWriter : IDisposable
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
+            var nestedGroup = NestedGroupAt(e, entries, i, leaves);
+            if (nestedGroup.Entries > 0)
+            {
+                entry = new Entry(nestedGroup.Path, Source.NestedObjects, nestedGroup.Slot);
+            }
+
             var segments = entry.Path.Split('.');
 
             // Objects can only be opened below a path that is not itself a written value; the rest becomes a dotted key.
@@ -161,6 +168,10 @@ public sealed class EventWriter : IDisposable
                     break;
                 case Source.Overflow:
                     WriteOverflowValue(writer, e.Overflow.Values(entry.Index)!);
+                    break;
+                case Source.NestedObjects:
+                    WriteNestedObjects(writer, e, entries, i, nestedGroup);
+                    i += nestedGroup.Entries - 1;
                     break;
                 default:
                     // Consecutive raw values of one unregistered path came from one array.

@@ -90,6 +90,10 @@ public class KqlCorpusTests
         // Every query, new_terms and threshold rule compiles (the listed failures say why one does not).
         Assert.Equal(721, rules.Count);
         Assert.True(compiled == rules.Count, $"only {compiled}/{rules.Count} compiled");
+
+        // The 6 Azure field-pattern clauses (DR4002); the GCP nested query is exact now, so nothing else warns.
+        Assert.Equal(6, warned.Count);
+        Assert.All(warned, w => Assert.EndsWith(": DR4002", w, StringComparison.Ordinal));
     }
 
     private static void CountNodes(Rules.Language.Ir.BoolExpr expr, SortedDictionary<string, int> counts)
@@ -112,6 +116,10 @@ public class KqlCorpusTests
                 return;
             case Rules.Language.Ir.NotExpr not:
                 CountNodes(not.Operand, counts);
+                return;
+            case Rules.Language.Ir.NestedExpr nested:
+                counts["Nested"] = counts.GetValueOrDefault("Nested") + 1;
+                CountNodes(nested.Condition, counts);
                 return;
         }
 

@@ -239,14 +239,11 @@ public class KqlSemanticsTests
     }
 
     [Fact]
-    public void Kql_nested_query_runs_on_flattened_values_with_a_warning()
+    public void Kql_nested_query_is_one_object_meeting_the_whole_condition()
     {
-        var (condition, diagnostics) = KqlCompiler.Compile(QuerySource.ForText("gcp.binding_deltas:{ role:x }"), Catalog);
-        var warning = Assert.Single(diagnostics);
-        Assert.Equal("DR4003", warning.Id);
-        Assert.False(warning.IsError);
-        Assert.Equal((0, 0, 18), (warning.Location.Start.Line, warning.Location.Start.Character, warning.Location.End.Character));
-        Assert.Equal(Str("gcp.binding_deltas.role", StringMatchKind.Equals, "x"), condition);
+        Assert.Equal(
+            new NestedExpr(Bound("gcp.binding_deltas"), Str("gcp.binding_deltas.role", StringMatchKind.Equals, "x")),
+            Compile("gcp.binding_deltas:{ role:x }"));
         CompileError("process.parent:{ name:x }", "DR6002");
     }
 
