@@ -45,8 +45,9 @@ internal sealed class AlertGate
     /// <summary>When the earliest held group's window ends; null when none is held.</summary>
     public DateTimeOffset? NextDeadline { get; private set; }
 
-    /// <summary>Offers an alert (with companions that stand or fall with it: a sequence's building blocks).</summary>
-    public void Offer(Alert alert, IReadOnlyList<Alert>? companions, DateTimeOffset time, List<Alert> output)
+    /// <summary>Offers an alert (with companions that stand or fall with it: a sequence's building blocks);
+    /// <paramref name="source"/> is the event its group-by values are read from, now.</summary>
+    public void Offer(Alert alert, EcsEvent source, IReadOnlyList<Alert>? companions, DateTimeOffset time, List<Alert> output)
     {
         if (_suppression is null)
         {
@@ -62,7 +63,7 @@ internal sealed class AlertGate
         var missing = false;
         foreach (var field in _groupBy)
         {
-            var values = EventFieldValues.GetStrings(alert.Event, field);
+            var values = EventFieldValues.GetStrings(source, field);
             Array.Sort(values, StringComparer.Ordinal);
             missing |= values.Length == 0;
             terms.Add(new AlertTerm(field, values));
