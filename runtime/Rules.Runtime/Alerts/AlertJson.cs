@@ -138,7 +138,12 @@ public static class AlertJson
             {
                 writer.WriteStartObject();
                 writer.WriteString("field"u8, term.Field);
-                if (term.Values.Count == 0)
+                if (alert.Threshold is not null && term.Values.Count == 1)
+                {
+                    // A threshold bucket's key holds one value per field (Kibana writes bucket.key's values).
+                    writer.WriteString("value"u8, term.Values[0]);
+                }
+                else if (term.Values.Count == 0)
                 {
                     writer.WriteNull("value"u8);
                 }

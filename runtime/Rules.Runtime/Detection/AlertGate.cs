@@ -86,14 +86,15 @@ internal sealed class AlertGate
             if (time >= group.WindowStart && time < group.WindowEnd)
             {
                 group.Suppressed++;
-                if (time < group.Start)
+                var (first, last) = SuppressedSpan(alert, time);
+                if (first < group.Start)
                 {
-                    group.Start = time;
+                    group.Start = first;
                 }
 
-                if (time > group.End)
+                if (last > group.End)
                 {
-                    group.End = time;
+                    group.End = last;
                 }
 
                 _counters.CountSuppressed(1);
@@ -113,7 +114,8 @@ internal sealed class AlertGate
 
         var windowStart = _suppressionDuration is null ? _timing.BucketStart(time) : time;
         var windowEnd = windowStart + (_suppressionDuration ?? _timing.Interval);
-        _held[key] = new HeldGroup(alert, companions, terms, windowStart, windowEnd, time, ++_heldSequence);
+        var (start, end) = SuppressedSpan(alert, time);
+        _held[key] = new HeldGroup(alert, companions, terms, windowStart, windowEnd, start, end, ++_heldSequence);
         // A stale earlier deadline (a group released above) only makes Advance look once for nothing.
         if (NextDeadline is null || windowEnd < NextDeadline)
         {
@@ -204,15 +206,20 @@ internal sealed class AlertGate
         NextDeadline = min;
     }
 
-    private sealed class HeldGroup(Alert alert, IReadOnlyList<Alert>? companions, IReadOnlyList<AlertTerm> terms, DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset time, long sequence)
+    // kibana.alert.suppression.start/end cover the suppressed events: an alert's own event time, or for a threshold
+    // alert its bucket's first and last event (Kibana wrap_suppressed_threshold_alerts: min/max_timestamp).
+    private static (DateTimeOffset Start, DateTimeOffset End) SuppressedSpan(Alert alert, DateTimeOffset time) =>
+        alert.Threshold is { } threshold && alert.OriginalTime is { } last ? (threshold.From, last) : (time, time);
+
+    private sealed class HeldGroup(Alert alert, IReadOnlyList<Alert>? companions, IReadOnlyList<AlertTerm> terms, DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset start, DateTimeOffset end, long sequence)
     {
         public Alert Alert { get; } = alert;
         public IReadOnlyList<Alert>? Companions { get; } = companions;
         public IReadOnlyList<AlertTerm> Terms { get; } = terms;
         public DateTimeOffset WindowStart { get; } = windowStart;
         public DateTimeOffset WindowEnd { get; } = windowEnd;
-        public DateTimeOffset Start { get; set; } = time;
-        public DateTimeOffset End { get; set; } = time;
+        public DateTimeOffset Start { get; set; } = start;
+        public DateTimeOffset End { get; set; } = end;
         public long Suppressed { get; set; }
         public long Sequence { get; } = sequence;
     }

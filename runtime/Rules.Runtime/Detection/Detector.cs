@@ -186,6 +186,23 @@ public sealed class Detector
         Note(runner.NextDeadline);
     }
 
+    /// <summary>
+    /// Moves the detector's clock to <paramref name="eventTime"/> without an event, as an event of that time that
+    /// matches nothing would: suppression windows and threshold runs that end before it close and their alerts are
+    /// appended. For a source that can say how far it has got while it has nothing to send (a heartbeat, a
+    /// partition's watermark), and for the hosted service's optional idle advance. An earlier time changes nothing.
+    /// </summary>
+    public void AdvanceTime(DateTimeOffset eventTime, List<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        if (eventTime > _watermark)
+        {
+            _watermark = eventTime;
+        }
+
+        AdvanceTo(_watermark, alerts);
+    }
+
     /// <summary>End of the stream: evaluates pending threshold runs and releases held (suppressed) alerts.</summary>
     public void Complete(List<Alert> alerts)
     {

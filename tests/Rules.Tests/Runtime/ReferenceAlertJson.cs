@@ -175,7 +175,12 @@ internal static class ReferenceAlertJson
             {
                 writer.WriteStartObject();
                 writer.WriteString("field", term.Field);
-                if (term.Values.Count == 0)
+                if (alert.Threshold is not null && term.Values.Count == 1)
+                {
+                    // The one change made to the document since: threshold suppression terms are scalars, as Kibana's.
+                    writer.WriteString("value", term.Values[0]);
+                }
+                else if (term.Values.Count == 0)
                 {
                     writer.WriteNull("value");
                 }
