@@ -18,6 +18,8 @@ public static class AlertJson
     /// <summary>The writer settings of the alert document (default escaping, compact).</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RuleMetadata, byte[]> RuleBlocks = new();
+
     // The captured JSON came from EventWriter, whose depth the event reader already bounded.
     private static readonly JsonReaderOptions SourceReaderOptions = new() { MaxDepth = 256 };
 
@@ -32,13 +34,17 @@ public static class AlertJson
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            Write(writer, alert);
+            Write(writer, buffer, alert);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static void Write(Utf8JsonWriter writer, Alert alert)
+    public static void Write(Utf8JsonWriter writer, Alert alert) => Write(writer, null, alert);
+
+    /// <summary>Writes the document with <paramref name="writer"/>, which writes to <paramref name="output"/> (when
+    /// given, the rule's constant fields are copied there from a per-rule cache).</summary>
+    internal static void Write(Utf8JsonWriter writer, IBufferWriter<byte>? output, Alert alert)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(alert);
@@ -56,8 +62,9 @@ public static class AlertJson
         writer.WriteEndArray();
         writer.WriteNumber("kibana.alert.depth"u8, alert.Depth);
         writer.WriteStartArray("kibana.alert.ancestors"u8);
-        foreach (var ancestor in alert.Ancestors)
+        for (var i = 0; i < alert.Ancestors.Count; i++)
         {
+            var ancestor = alert.Ancestors[i];
             writer.WriteStartObject();
             writer.WriteString("id"u8, ancestor.Id);
             writer.WriteString("type"u8, ancestor.Type);
@@ -166,6 +173,25 @@ public static class AlertJson
         writer.WriteString("kibana.alert.rule.uuid"u8, rule.RuleId);
         writer.WriteString("kibana.alert.rule.rule_id"u8, rule.RuleId);
         writer.WriteString("kibana.alert.rule.name"u8, alert.RuleName);
+        if (output is not null)
+        {
+            // The rule's own fields are the same in every alert of the rule: written once, then copied as bytes
+            // after what the writer has so far (the writer still closes the object: its state stays valid).
+            writer.Flush();
+            output.Write(RuleBlock(rule));
+        }
+        else
+        {
+            WriteRuleFields(writer, rule);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>The rule's fields (description to parameters), as written between commas inside the document.</summary>
+    private static void WriteRuleFields(Utf8JsonWriter writer, RuleMetadata rule)
+    {
         writer.WriteString("kibana.alert.rule.description"u8, rule.Description);
         writer.WriteString("kibana.alert.rule.type"u8, rule.Type);
         writer.WriteString("kibana.alert.rule.rule_type_id"u8, RuleTypeId(rule.Type));
@@ -205,9 +231,23 @@ public static class AlertJson
         WriteThreat(writer, rule.Threat);
         writer.WritePropertyName("kibana.alert.rule.parameters"u8);
         WriteParameters(writer, rule);
-        writer.WriteEndObject();
-        writer.Flush();
     }
+
+    private static byte[] RuleBlock(RuleMetadata rule) => RuleBlocks.GetValue(rule, static rule =>
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            WriteRuleFields(writer, rule);
+            writer.WriteEndObject();
+        }
+
+        // "{" + fields + "}" becomes "," + fields: the fields follow kibana.alert.rule.name.
+        var block = buffer.WrittenSpan[..^1].ToArray();
+        block[0] = (byte)',';
+        return block;
+    });
 
     /// <summary>
     /// The source event's fields, as Elastic copies them into the alert: @timestamp is left out (the alert has its
@@ -503,9 +543,9 @@ public static class AlertJson
     private static void WriteStrings(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {
         writer.WriteStartArray(name);
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            writer.WriteStringValue(value);
+            writer.WriteStringValue(values[i]);
         }
 
         writer.WriteEndArray();

@@ -44,7 +44,7 @@ public sealed class NdjsonAlertSink : IAlertSink, IAsyncDisposable
     {
         _line.ResetWrittenCount();
         _writer.Reset(_line);
-        AlertJson.Write(_writer, alert);
+        AlertJson.Write(_writer, _line, alert);
         _line.GetSpan(1)[0] = (byte)'\n';
         _line.Advance(1);
         await _stream.WriteAsync(_line.WrittenMemory, cancellationToken).ConfigureAwait(false);

@@ -126,11 +126,72 @@ public class AlertDocumentGoldenTests
         var actual = AlertJson.ToJson(alert);
         Assert.Equal(expected, actual);
 
+        // Any writer (no per-rule byte cache) gives the same document.
+        var stream = new MemoryStream();
+        AlertJson.Write(stream, alert);
+        Assert.Equal(expected, Encoding.UTF8.GetString(stream.ToArray()));
+
         // The sink's reused writer gives the same line.
         var sink = new MemoryStream();
         var ndjson = new NdjsonAlertSink(sink);
         ndjson.WriteAsync(alert, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         ndjson.WriteAsync(alert, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         Assert.Equal(expected + "\n" + expected + "\n", Encoding.UTF8.GetString(sink.ToArray()));
+    }
+}
+
+/// <summary>What an alert costs in memory once the event matched: the capture, and nothing to write the document.</summary>
+public class AlertCostTests
+{
+    [Fact]
+    public void Writing_alert_documents_with_a_reused_writer_allocates_nothing()
+    {
+        // What NdjsonAlertSink does per alert (its async wrapper aside): reset the buffer and writer, write.
+        var rule = Rules.Generated.DetectionRuleCatalog.All[0].Metadata;
+        var alerts = SampleEvents.Load().Select(e => new Alert(rule, e, DateTimeOffset.UnixEpoch)).ToArray();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        using var writer = new System.Text.Json.Utf8JsonWriter(buffer, AlertJson.WriterOptions);
+        void WriteAll()
+        {
+            foreach (var alert in alerts)
+            {
+                buffer.ResetWrittenCount();
+                writer.Reset(buffer);
+                AlertJson.Write(writer, buffer, alert);
+            }
+        }
+
+        WriteAll(); // ids, reasons and the rule's cached fields are made once
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            WriteAll();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void An_alert_on_a_matching_event_allocates_a_bounded_measured_amount()
+    {
+        var detector = DetectionRules.Detector(null, DetectionRules.Query);
+        var alerts = new List<Alert>(64);
+        // max_signals 2 per 5 minutes: one event every 3 minutes is never throttled.
+        var events = Enumerable.Range(0, 200).Select(i => At(Minutes(3 * i), ("event.action", "evil"), ("event.category", new[] { "process" }),
+            ("host.name", "host-" + (i % 7)), ("user.name", "user"), ("process.name", "evil.exe"), ("process.command_line", "evil.exe --all"))).ToArray();
+        detector.Process(events[0], alerts);
+        alerts.Clear();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1; i < events.Length; i++)
+        {
+            detector.Process(events[i], alerts);
+            alerts.Clear();
+        }
+
+        var perAlert = (GC.GetAllocatedBytesForCurrentThread() - before) / (events.Length - 1);
+        // Measured 3,061 bytes per alert on .NET 10 (capture JSON, ids, reason, the alert); the copy through
+        // JSON and back it replaced cost about 38 KB.
+        Assert.True(perAlert < 4_096, perAlert + " bytes per alert");
     }
 }
