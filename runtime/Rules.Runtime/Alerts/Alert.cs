@@ -42,7 +42,7 @@ public sealed class Alert
         OriginalTime = sourceEvent.Timestamp;
     }
 
-    /// <summary>An alert on a captured event.</summary>
+    /// <summary>An alert on a captured event; set <see cref="OriginalTime"/> (the event's time) when it has one.</summary>
     public Alert(RuleMetadata rule, CapturedEvent source, DateTimeOffset detectedAt)
     {
         ArgumentNullException.ThrowIfNull(rule);
