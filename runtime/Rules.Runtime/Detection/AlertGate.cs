@@ -83,7 +83,7 @@ internal sealed class AlertGate
         var key = string.Join("\u001e", terms.Select(t => t.Values.Count == 0 ? "\u0000" : string.Join("\u001f", t.Values)));
         if (_held.TryGetValue(key, out var group))
         {
-            if (time >= group.WindowStart && time < group.WindowEnd)
+            if (group.Contains(time))
             {
                 group.Suppressed++;
                 var (first, last) = SuppressedSpan(alert, time);
@@ -115,7 +115,10 @@ internal sealed class AlertGate
         var windowStart = _suppressionDuration is null ? _timing.BucketStart(time) : time;
         var windowEnd = windowStart + (_suppressionDuration ?? _timing.Interval);
         var (start, end) = SuppressedSpan(alert, time);
-        _held[key] = new HeldGroup(alert, companions, terms, windowStart, windowEnd, start, end, ++_heldSequence);
+        _held[key] = new HeldGroup(alert, companions, terms, windowStart, windowEnd, start, end, ++_heldSequence)
+        {
+            EndIncluded = _suppressionDuration is not null,
+        };
         // A stale earlier deadline (a group released above) only makes Advance look once for nothing.
         if (NextDeadline is null || windowEnd < NextDeadline)
         {
@@ -123,7 +126,7 @@ internal sealed class AlertGate
         }
     }
 
-    /// <summary>Releases the held alerts whose window ended at or before <paramref name="watermark"/>.</summary>
+    /// <summary>Releases the held alerts whose window is over at <paramref name="watermark"/>.</summary>
     public void Advance(DateTimeOffset watermark, List<Alert> output)
     {
         if (NextDeadline is not { } deadline || deadline > watermark)
@@ -131,7 +134,7 @@ internal sealed class AlertGate
             return;
         }
 
-        var due = _held.Where(pair => pair.Value.WindowEnd <= watermark)
+        var due = _held.Where(pair => pair.Value.IsOverAt(watermark))
             .OrderBy(pair => pair.Value.WindowEnd).ThenBy(pair => pair.Value.Sequence).ToList();
         foreach (var (key, group) in due)
         {
@@ -218,6 +221,14 @@ internal sealed class AlertGate
         public IReadOnlyList<AlertTerm> Terms { get; } = terms;
         public DateTimeOffset WindowStart { get; } = windowStart;
         public DateTimeOffset WindowEnd { get; } = windowEnd;
+
+        // A duration window takes alerts up to its end inclusive: Kibana suppresses into an alert whose @timestamp
+        // is gte now - duration. A rule-execution window (no duration) is its interval, end excluded.
+        public bool EndIncluded { get; init; }
+
+        public bool Contains(DateTimeOffset time) => time >= WindowStart && (EndIncluded ? time <= WindowEnd : time < WindowEnd);
+
+        public bool IsOverAt(DateTimeOffset watermark) => EndIncluded ? watermark > WindowEnd : watermark >= WindowEnd;
         public DateTimeOffset Start { get; set; } = start;
         public DateTimeOffset End { get; set; } = end;
         public long Suppressed { get; set; }

@@ -119,6 +119,25 @@ public class SuppressionWindowTests
     }
 
     [Fact]
+    public void A_duration_window_includes_its_end_as_Kibana_searches_alerts_gte_now_minus_duration()
+    {
+        // Threshold runs fall on interval multiples: the run exactly one duration (20 minutes) after the first alert
+        // is still suppressed into it; the next one is not.
+        var detector = DetectionRules.Detector(null, DetectionRules.ThresholdSuppressedByDuration);
+        var alerts = Run(detector, new[] { 1, 2, 21, 22, 26, 27 }.Select(m => At(Minutes(m), ("event.action", "burst"), ("source.ip", "10.0.0.1"))));
+
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(1, alerts[0].Suppression!.DocsCount);
+        Assert.Equal(Origin + Minutes(22), alerts[0].Suppression!.End);
+        Assert.Equal(0, alerts[1].Suppression!.DocsCount);
+
+        // Query rules: an alert exactly at the end joins the window too.
+        var query = DetectionRules.Detector(null, DetectionRules.SuppressedWithDuration);
+        var queryAlerts = Run(query, new[] { 1, 11, 11.5 }.Select(m => At(Minutes(m), ("event.action", "dup"), ("host.name", "h1"))));
+        Assert.Equal(new long[] { 1, 0 }, queryAlerts.Select(a => a.Suppression!.DocsCount));
+    }
+
+    [Fact]
     public void A_threshold_rule_without_fields_suppresses_all_its_alerts_as_one_group()
     {
         var detector = DetectionRules.Detector(null, DetectionRules.ThresholdNoFieldsSuppressed);
