@@ -7,7 +7,8 @@ namespace Rules.Benchmarks;
 
 /// <summary>
 /// The detector over the bundled sample events (28: 10 alert, 18 do not), per event: matching, alert creation
-/// (event snapshot, id) and the suppression/max_signals gate. Each invocation advances event time so max_signals
+/// (event capture, id) and the suppression/max_signals gate; and the same with every alert written as its Elastic
+/// document (what the NDJSON sink does, without the queue). Each invocation advances event time so max_signals
 /// never throttles.
 /// </summary>
 [MemoryDiagnoser]
@@ -17,12 +18,31 @@ public class DetectorBenchmarks
     private Detector _detector = null!;
     private readonly List<Alert> _alerts = new();
     private DateTimeOffset _time = DateTimeOffset.UnixEpoch;
+    private readonly System.Buffers.ArrayBufferWriter<byte> _document = new(64 * 1024);
+    private System.Text.Json.Utf8JsonWriter _writer = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _events = SampleData.LoadSampleEvents();
         _detector = new Detector(Rules.Generated.DetectionRuleCatalog.All);
+        _writer = new System.Text.Json.Utf8JsonWriter(_document, AlertJson.WriterOptions);
+    }
+
+    [Benchmark(OperationsPerInvoke = SeedMatcherBenchmarks.Events)]
+    public long SampleEventsThroughTheDetectorWithDocuments()
+    {
+        long bytes = 0;
+        SampleEventsThroughTheDetector();
+        foreach (var alert in _alerts)
+        {
+            _document.ResetWrittenCount();
+            _writer.Reset(_document);
+            AlertJson.Write(_writer, _document, alert);
+            bytes += _document.WrittenCount;
+        }
+
+        return bytes;
     }
 
     [Benchmark(OperationsPerInvoke = SeedMatcherBenchmarks.Events)]

@@ -86,7 +86,7 @@ namespace Rules.Language.Documents
                 Threat = Threats(body),
                 SeverityMapping = SeverityMappings(body),
                 RiskScoreMapping = RiskScoreMappings(body),
-                AlertSuppression = Suppression(body),
+                AlertSuppression = Suppression(body, type),
                 Filters = Filters(body),
             };
 
@@ -539,7 +539,7 @@ namespace Rules.Language.Documents
             return mappings.ToEquatableArray();
         }
 
-        private AlertSuppression? Suppression(DocTable body)
+        private AlertSuppression? Suppression(DocTable body, string type)
         {
             var table = Table(body, "alert_suppression", "rule.alert_suppression", required: false);
             if (table is null)
@@ -547,7 +547,15 @@ namespace Rules.Language.Documents
                 return null;
             }
 
-            if (table["group_by"] is null)
+            // Threshold rules suppress by their threshold fields and take a duration only (Kibana's
+            // ThresholdAlertSuppression; detection-rules ThresholdAlertSuppression: duration, required).
+            var threshold = type == "threshold";
+            if (threshold && table["duration"] is null)
+            {
+                Missing(table, "rule.alert_suppression.duration", "[rule.alert_suppression.duration]");
+            }
+
+            if (!threshold && table["group_by"] is null)
             {
                 Missing(table, "rule.alert_suppression.group_by", "group_by = [\"host.name\"]");
             }

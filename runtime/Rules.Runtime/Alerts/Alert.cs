@@ -23,22 +23,33 @@ public sealed record AlertGroup(string Id, int? Index);
 public sealed record AlertAncestor(string Id, string Type, string Index, int Depth, string? Rule = null);
 
 /// <summary>
-/// An alert: a rule matched an event (or a group of events). Carries the rule's metadata, a snapshot of the source
-/// event (the reader reuses its event objects, so the alert owns its own copy) and what the detector decided: rule
-/// name, severity and risk score after overrides and mappings, threshold, new terms, suppression and group fields.
-/// Written as an Elastic Security alert document by <see cref="AlertJson"/>; see docs/alerts.md.
+/// An alert: a rule matched an event (or a group of events). Carries the rule's metadata, the source event as
+/// captured when it matched (<see cref="CapturedEvent"/>: the reader reuses its event objects, so the alert owns
+/// its own immutable copy) and what the detector decided: rule name, severity and risk score after overrides and
+/// mappings, threshold, new terms, suppression and group fields. Written as an Elastic Security alert document by
+/// <see cref="AlertJson"/>; see docs/alerts.md.
 /// </summary>
 public sealed class Alert
 {
     private string? _id;
     private string? _reason;
 
+    /// <summary>An alert on an event the caller hands over: its content is captured now, and later changes to the
+    /// instance do not reach the alert document.</summary>
     public Alert(RuleMetadata rule, EcsEvent sourceEvent, DateTimeOffset detectedAt)
+        : this(rule, CapturedEvent.OfOwned(sourceEvent ?? throw new ArgumentNullException(nameof(sourceEvent))), detectedAt)
     {
-        Rule = rule;
-        Event = sourceEvent;
-        DetectedAt = detectedAt;
         OriginalTime = sourceEvent.Timestamp;
+    }
+
+    /// <summary>An alert on a captured event; set <see cref="OriginalTime"/> (the event's time) when it has one.</summary>
+    public Alert(RuleMetadata rule, CapturedEvent source, DateTimeOffset detectedAt)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(source);
+        Rule = rule;
+        Source = source;
+        DetectedAt = detectedAt;
         RuleName = rule.Name;
         Severity = rule.Severity;
         RiskScore = rule.RiskScore;
@@ -49,15 +60,18 @@ public sealed class Alert
     /// event's content unless the detector set it, so the same event and rule always give the same id.</summary>
     public string Id
     {
-        get => _id ??= AlertIds.Hash(Rule.RuleId, "event", Reading.EventWriter.ToJson(Event));
+        get => _id ??= AlertIds.ForEvent(Rule.RuleId, Source.Json.Span, salt: null);
         init => _id = value;
     }
 
     public RuleMetadata Rule { get; }
 
-    /// <summary>The event that matched (a snapshot the alert owns); for threshold and sequence shell alerts, the
-    /// fields Elastic puts in the alert's source (the bucket's terms; the fields all sequence events share).</summary>
-    public EcsEvent Event { get; }
+    /// <summary>The source event as captured (its JSON); the alert document's source fields are written from it.</summary>
+    public CapturedEvent Source { get; }
+
+    /// <summary>The event that matched (parsed from the capture on first use); for threshold and sequence shell
+    /// alerts, the fields Elastic puts in the alert's source (the bucket's terms; the fields all sequence events share).</summary>
+    public EcsEvent Event => Source.Event;
 
     /// <summary>The alert's @timestamp: the event time at which the detector raised it (deterministic on replay).</summary>
     public DateTimeOffset DetectedAt { get; }
@@ -99,16 +113,19 @@ public sealed class Alert
         init => _reason = value;
     }
 
-    private string DefaultReason()
+    private string DefaultReason() => ReasonFor(Event, Severity, RuleName);
+
+    /// <summary>Kibana's reason style for an alert on one event: category, process, user, host, severity, rule.</summary>
+    internal static string ReasonFor(EcsEvent e, string severity, string ruleName)
     {
-        var category = Event.Event?.Category is { Length: > 0 } categories ? string.Join(", ", categories) : "event";
-        var host = Event.Host?.Name ?? Event.Host?.Hostname;
-        var process = Event.Process?.Name;
-        var user = Event.User?.Name;
+        var category = e.Event?.Category is { Length: > 0 } categories ? string.Join(", ", categories) : "event";
+        var host = e.Host?.Name ?? e.Host?.Hostname;
+        var process = e.Process?.Name;
+        var user = e.User?.Name;
         var with = process is null ? string.Empty : $" with process {process},";
         var by = user is null ? string.Empty : $" by {user}";
         var on = host is null ? string.Empty : $" on {host}";
-        return $"{category} event{with}{by}{on} created {Severity} alert {RuleName}.";
+        return $"{category} event{with}{by}{on} created {severity} alert {ruleName}.";
     }
 
     public override string ToString() => $"{Severity} {RuleName} ({Rule.RuleId})";

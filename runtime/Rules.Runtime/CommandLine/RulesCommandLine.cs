@@ -25,7 +25,8 @@ public static class RulesCommandLine
         TextWriter output,
         TextWriter error,
         Func<Stream> openStandardInput,
-        Func<Stream> openStandardOutput)
+        Func<Stream> openStandardOutput,
+        CancellationToken cancellationToken = default)
     {
         var input = new Argument<string>("input")
         {
@@ -76,7 +77,7 @@ public static class RulesCommandLine
             list,
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(configuration).ConfigureAwait(false);
+        return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> ScanAsync(
@@ -116,6 +117,7 @@ public static class RulesCommandLine
         var progress = ScanProgress.Create(progressMode, quiet, error, inputPath == "-" ? null : input);
         var detector = new Detector(rules, new DetectorOptions { Name = "scan" });
         var alerts = new List<Alert>();
+        var interrupted = false;
         IReadOnlyList<SinkStatistics> sinkStatistics;
         await using (var dispatcher = new AlertDispatcher(new IAlertSink[] { sink }, new AlertDispatcherOptions { Name = "scan" }))
         {
@@ -124,14 +126,22 @@ public static class RulesCommandLine
             {
                 foreach (var e in reader.ReadEvents())
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        // Interrupted (Ctrl+C): stop reading, but what was read is not lost (below).
+                        interrupted = true;
+                        break;
+                    }
+
                     detector.Process(e, alerts);
-                    await PublishAsync(alerts, dispatcher, summary, cancellationToken).ConfigureAwait(false);
+                    // Publishing is not interrupted: an alert half published would be published twice below.
+                    await PublishAsync(alerts, dispatcher, summary, CancellationToken.None).ConfigureAwait(false);
                     progress.Tick(detector.Events, summary.Alerts);
                 }
 
+                // End of input or interruption: held (suppressed) alerts and pending threshold runs go out.
                 detector.Complete(alerts);
-                await PublishAsync(alerts, dispatcher, summary, cancellationToken).ConfigureAwait(false);
+                await PublishAsync(alerts, dispatcher, summary, CancellationToken.None).ConfigureAwait(false);
             }
 
             await dispatcher.CompleteAsync().ConfigureAwait(false);
@@ -149,6 +159,12 @@ public static class RulesCommandLine
         if (!quiet)
         {
             summary.WriteTo(error);
+        }
+
+        if (interrupted)
+        {
+            await error.WriteLineAsync("Interrupted: the events read so far were scanned and their alerts delivered.").ConfigureAwait(false);
+            return 130; // the shell's code for a run ended by SIGINT
         }
 
         return summary.Failed > 0 ? 1 : 0;

@@ -33,14 +33,18 @@ internal sealed class AlertFactory
     /// <summary>The alert on one event.</summary>
     public Alert ForEvent(EventCapture capture, DateTimeOffset time, string idSalt = "", IReadOnlyList<string>? newTerms = null, AlertGroup? group = null)
     {
-        var source = capture.Snapshot;
-        return new Alert(_rule, source, time)
+        // The live event is read now (overrides, reason); the alert keeps the capture.
+        var source = capture.Source;
+        var ruleName = RuleName(source);
+        var severity = Severity(source);
+        return new Alert(_rule, capture.Captured, time)
         {
-            Id = AlertIds.Hash(_rule.RuleId, "event", capture.Json, idSalt),
+            Id = AlertIds.ForEvent(_rule.RuleId, capture.Captured.Json.Span, idSalt),
             OriginalTime = time,
-            RuleName = RuleName(source),
-            Severity = Severity(source),
+            RuleName = ruleName,
+            Severity = severity,
             RiskScore = RiskScore(source),
+            Reason = Alert.ReasonFor(source, severity, ruleName),
             NewTerms = newTerms,
             Group = group,
             BuildingBlockType = group?.Index is not null ? "default" : _rule.BuildingBlockType,

@@ -45,8 +45,9 @@ internal sealed class AlertGate
     /// <summary>When the earliest held group's window ends; null when none is held.</summary>
     public DateTimeOffset? NextDeadline { get; private set; }
 
-    /// <summary>Offers an alert (with companions that stand or fall with it: a sequence's building blocks).</summary>
-    public void Offer(Alert alert, IReadOnlyList<Alert>? companions, DateTimeOffset time, List<Alert> output)
+    /// <summary>Offers an alert (with companions that stand or fall with it: a sequence's building blocks);
+    /// <paramref name="source"/> is the event its group-by values are read from, now.</summary>
+    public void Offer(Alert alert, EcsEvent source, IReadOnlyList<Alert>? companions, DateTimeOffset time, List<Alert> output)
     {
         if (_suppression is null)
         {
@@ -62,7 +63,7 @@ internal sealed class AlertGate
         var missing = false;
         foreach (var field in _groupBy)
         {
-            var values = EventFieldValues.GetStrings(alert.Event, field);
+            var values = EventFieldValues.GetStrings(source, field);
             Array.Sort(values, StringComparer.Ordinal);
             missing |= values.Length == 0;
             terms.Add(new AlertTerm(field, values));
@@ -82,17 +83,18 @@ internal sealed class AlertGate
         var key = string.Join("\u001e", terms.Select(t => t.Values.Count == 0 ? "\u0000" : string.Join("\u001f", t.Values)));
         if (_held.TryGetValue(key, out var group))
         {
-            if (time >= group.WindowStart && time < group.WindowEnd)
+            if (group.Contains(time))
             {
                 group.Suppressed++;
-                if (time < group.Start)
+                var (first, last) = SuppressedSpan(alert, time);
+                if (first < group.Start)
                 {
-                    group.Start = time;
+                    group.Start = first;
                 }
 
-                if (time > group.End)
+                if (last > group.End)
                 {
-                    group.End = time;
+                    group.End = last;
                 }
 
                 _counters.CountSuppressed(1);
@@ -112,7 +114,11 @@ internal sealed class AlertGate
 
         var windowStart = _suppressionDuration is null ? _timing.BucketStart(time) : time;
         var windowEnd = windowStart + (_suppressionDuration ?? _timing.Interval);
-        _held[key] = new HeldGroup(alert, companions, terms, windowStart, windowEnd, time, ++_heldSequence);
+        var (start, end) = SuppressedSpan(alert, time);
+        _held[key] = new HeldGroup(alert, companions, terms, windowStart, windowEnd, start, end, ++_heldSequence)
+        {
+            EndIncluded = _suppressionDuration is not null,
+        };
         // A stale earlier deadline (a group released above) only makes Advance look once for nothing.
         if (NextDeadline is null || windowEnd < NextDeadline)
         {
@@ -120,7 +126,7 @@ internal sealed class AlertGate
         }
     }
 
-    /// <summary>Releases the held alerts whose window ended at or before <paramref name="watermark"/>.</summary>
+    /// <summary>Releases the held alerts whose window is over at <paramref name="watermark"/>.</summary>
     public void Advance(DateTimeOffset watermark, List<Alert> output)
     {
         if (NextDeadline is not { } deadline || deadline > watermark)
@@ -128,7 +134,7 @@ internal sealed class AlertGate
             return;
         }
 
-        var due = _held.Where(pair => pair.Value.WindowEnd <= watermark)
+        var due = _held.Where(pair => pair.Value.IsOverAt(watermark))
             .OrderBy(pair => pair.Value.WindowEnd).ThenBy(pair => pair.Value.Sequence).ToList();
         foreach (var (key, group) in due)
         {
@@ -203,15 +209,28 @@ internal sealed class AlertGate
         NextDeadline = min;
     }
 
-    private sealed class HeldGroup(Alert alert, IReadOnlyList<Alert>? companions, IReadOnlyList<AlertTerm> terms, DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset time, long sequence)
+    // kibana.alert.suppression.start/end cover the suppressed events: an alert's own event time, or for a threshold
+    // alert its bucket's first and last event (Kibana wrap_suppressed_threshold_alerts: min/max_timestamp).
+    private static (DateTimeOffset Start, DateTimeOffset End) SuppressedSpan(Alert alert, DateTimeOffset time) =>
+        alert.Threshold is { } threshold && alert.OriginalTime is { } last ? (threshold.From, last) : (time, time);
+
+    private sealed class HeldGroup(Alert alert, IReadOnlyList<Alert>? companions, IReadOnlyList<AlertTerm> terms, DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset start, DateTimeOffset end, long sequence)
     {
         public Alert Alert { get; } = alert;
         public IReadOnlyList<Alert>? Companions { get; } = companions;
         public IReadOnlyList<AlertTerm> Terms { get; } = terms;
         public DateTimeOffset WindowStart { get; } = windowStart;
         public DateTimeOffset WindowEnd { get; } = windowEnd;
-        public DateTimeOffset Start { get; set; } = time;
-        public DateTimeOffset End { get; set; } = time;
+
+        // A duration window takes alerts up to its end inclusive: Kibana suppresses into an alert whose @timestamp
+        // is gte now - duration. A rule-execution window (no duration) is its interval, end excluded.
+        public bool EndIncluded { get; init; }
+
+        public bool Contains(DateTimeOffset time) => time >= WindowStart && (EndIncluded ? time <= WindowEnd : time < WindowEnd);
+
+        public bool IsOverAt(DateTimeOffset watermark) => EndIncluded ? watermark > WindowEnd : watermark >= WindowEnd;
+        public DateTimeOffset Start { get; set; } = start;
+        public DateTimeOffset End { get; set; } = end;
         public long Suppressed { get; set; }
         public long Sequence { get; } = sequence;
     }

@@ -44,6 +44,7 @@ public sealed class Detector
     private readonly List<EventRule> _matches;
     private readonly SequenceEngine? _sequences;
     private readonly List<SequenceMatch> _sequenceMatches = new();
+    private readonly EventCaptureWriter _captureWriter = new();
     private readonly KeyValuePair<string, object?> _tag;
     private DateTimeOffset _watermark = DateTimeOffset.MinValue;
     private DateTimeOffset? _nextDeadline;
@@ -124,7 +125,7 @@ public sealed class Detector
 
             // Time moves first: windows that end before this event close before it is counted.
             AdvanceTo(_watermark, alerts);
-            runner.OnMatch(capture ??= new EventCapture(e), time, alerts);
+            runner.OnMatch(capture ??= new EventCapture(e, _captureWriter), time, alerts);
             Note(runner.NextDeadline);
         }
 
@@ -162,7 +163,7 @@ public sealed class Detector
             throw new ArgumentException("A sequence alert needs events and a rule of this detector.");
         }
 
-        var captures = events.Select(e => new EventCapture(e)).ToArray();
+        var captures = events.Select(e => new EventCapture(e, _captureWriter)).ToArray();
         var times = events.Select(runner.EventTime).ToArray();
         if (times.Any(t => t is null))
         {
@@ -181,8 +182,25 @@ public sealed class Detector
         var group = AlertIds.Hash(rule.Metadata.RuleId, "group", string.Join(",", captures.Select(c => c.Id)));
         var blocks = captures.Select((c, i) => runner.Factory.ForEvent(c, times[i]!.Value, idSalt: group, group: new AlertGroup(group, i))).ToArray();
         var shell = runner.Factory.ForSequenceShell(SharedFields.Of(captures), time, new AlertGroup(group, null), blocks);
-        runner.Gate.Offer(shell, blocks, time, alerts);
+        runner.Gate.Offer(shell, shell.Event, blocks, time, alerts);
         Note(runner.NextDeadline);
+    }
+
+    /// <summary>
+    /// Moves the detector's clock to <paramref name="eventTime"/> without an event, as an event of that time that
+    /// matches nothing would: suppression windows and threshold runs that end before it close and their alerts are
+    /// appended. For a source that can say how far it has got while it has nothing to send (a heartbeat, a
+    /// partition's watermark), and for the hosted service's optional idle advance. An earlier time changes nothing.
+    /// </summary>
+    public void AdvanceTime(DateTimeOffset eventTime, List<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        if (eventTime > _watermark)
+        {
+            _watermark = eventTime;
+        }
+
+        AdvanceTo(_watermark, alerts);
     }
 
     /// <summary>End of the stream: evaluates pending threshold runs and releases held (suppressed) alerts.</summary>

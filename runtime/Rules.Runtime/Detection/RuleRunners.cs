@@ -54,7 +54,7 @@ internal abstract class RuleRunner
 internal sealed class QueryRuleRunner(RuleMetadata rule, DetectorOptions options, RuleCounters counters) : RuleRunner(rule, options, counters)
 {
     public override void OnMatch(EventCapture capture, DateTimeOffset time, List<Alert> output) =>
-        Gate.Offer(Factory.ForEvent(capture, time), null, time, output);
+        Gate.Offer(Factory.ForEvent(capture, time), capture.Source, null, time, output);
 }
 
 /// <summary>
@@ -102,7 +102,7 @@ internal sealed class NewTermsRuleRunner : RuleRunner
 
             if (isNew)
             {
-                Gate.Offer(Factory.ForEvent(capture, time, idSalt: key, newTerms: combination), null, time, output);
+                Gate.Offer(Factory.ForEvent(capture, time, idSalt: key, newTerms: combination), capture.Source, null, time, output);
             }
         }
     }
@@ -276,7 +276,8 @@ internal sealed class ThresholdRuleRunner : RuleRunner
                     var result = new ThresholdResult(terms, count, new DateTimeOffset(first, TimeSpan.Zero), cardinality);
                     // Signal history: this bucket's events up to the alert's last event never count again.
                     bucket.LastSignalTicks = last;
-                    Gate.Offer(Factory.ForThreshold(result, lastTime, run), null, run - TimeSpan.FromTicks(1), output);
+                    var alert = Factory.ForThreshold(result, lastTime, run);
+                    Gate.Offer(alert, alert.Event, null, run - TimeSpan.FromTicks(1), output);
                 }
             }
 

@@ -14,7 +14,7 @@ internal static class SharedFields
 {
     public static EcsEvent Of(IReadOnlyList<EventCapture> events)
     {
-        var documents = events.Select(e => JsonDocument.Parse(e.Json)).ToList();
+        var documents = events.Select(e => JsonDocument.Parse(e.Captured.Json)).ToList();
         try
         {
             using var buffer = new MemoryStream();
@@ -23,7 +23,7 @@ internal static class SharedFields
                 WriteIntersection(writer, documents.Select(d => d.RootElement).ToList());
             }
 
-            return EventCapture.Parse(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            return CapturedEvent.Parse(buffer.ToArray());
         }
         finally
         {

@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -13,7 +15,9 @@ public sealed class NdjsonAlertSink : IAlertSink, IAsyncDisposable
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly bool _durable;
-    private readonly MemoryStream _line = new();
+    // One sink writes one alert at a time (its delivery task): the line buffer and JSON writer are reused.
+    private readonly ArrayBufferWriter<byte> _line = new(16 * 1024);
+    private readonly Utf8JsonWriter _writer;
 
     /// <param name="stream">Where the lines go.</param>
     /// <param name="ownsStream">Dispose the stream with the sink.</param>
@@ -24,6 +28,7 @@ public sealed class NdjsonAlertSink : IAlertSink, IAsyncDisposable
         _ownsStream = ownsStream;
         _durable = durable;
         Name = name;
+        _writer = new Utf8JsonWriter(_line, AlertJson.WriterOptions);
     }
 
     public string Name { get; }
@@ -37,10 +42,12 @@ public sealed class NdjsonAlertSink : IAlertSink, IAsyncDisposable
 
     public async ValueTask WriteAsync(Alert alert, CancellationToken cancellationToken)
     {
-        _line.SetLength(0);
-        AlertJson.Write(_line, alert);
-        _line.WriteByte((byte)'\n');
-        await _stream.WriteAsync(_line.GetBuffer().AsMemory(0, (int)_line.Length), cancellationToken).ConfigureAwait(false);
+        _line.ResetWrittenCount();
+        _writer.Reset(_line);
+        AlertJson.Write(_writer, _line, alert);
+        _line.GetSpan(1)[0] = (byte)'\n';
+        _line.Advance(1);
+        await _stream.WriteAsync(_line.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken)
@@ -57,6 +64,7 @@ public sealed class NdjsonAlertSink : IAlertSink, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
         if (_ownsStream)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);

@@ -19,6 +19,18 @@ public sealed class DetectionRulesOptions
     /// <summary>Where alerts go; each gets its own queue (see <see cref="AlertDispatcher"/>).</summary>
     public List<IAlertSink> Sinks { get; } = new();
 
+    /// <summary>
+    /// Off (null) by default. When set, and the source has yielded no event for this long (wall clock), the service
+    /// moves the detector's clock on by the wall time passed since the last event (<see cref="Detector.AdvanceTime"/>),
+    /// so held (suppressed) alerts and threshold runs whose windows ended meanwhile go out instead of waiting for the
+    /// next event. This reads the wall clock: a live stream then no longer gives exactly the alerts a replay of the
+    /// same events gives (a late event can miss a window closed early). docs/runtime.md.
+    /// </summary>
+    public TimeSpan? IdleAdvance { get; set; }
+
+    /// <summary>The wall clock <see cref="IdleAdvance"/> reads (tests substitute one).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>The events to run the rules over; the service stops (after draining) when it ends.</summary>
     public Func<IServiceProvider, CancellationToken, IAsyncEnumerable<EcsEvent>>? Source { get; set; }
 

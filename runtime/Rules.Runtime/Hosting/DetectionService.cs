@@ -41,11 +41,7 @@ public sealed class DetectionService : BackgroundService
         {
             if (_options.Source is { } source)
             {
-                await foreach (var e in source(_services, stoppingToken).WithCancellation(stoppingToken).ConfigureAwait(false))
-                {
-                    Detector.Process(e, alerts);
-                    await Detector.PublishAsync(alerts, Dispatcher, CancellationToken.None).ConfigureAwait(false);
-                }
+                await RunAsync(source(_services, stoppingToken), alerts, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,6 +55,75 @@ public sealed class DetectionService : BackgroundService
             await Detector.PublishAsync(alerts, Dispatcher, CancellationToken.None).ConfigureAwait(false);
             await Dispatcher.CompleteAsync().ConfigureAwait(false);
             _drained.TrySetResult();
+        }
+    }
+
+    private async Task RunAsync(IAsyncEnumerable<EcsEvent> events, List<Alert> alerts, CancellationToken stoppingToken)
+    {
+        var idle = _options.IdleAdvance is { } span && span > TimeSpan.Zero ? span : (TimeSpan?)null;
+        var clock = _options.TimeProvider;
+        var enumerator = events.GetAsyncEnumerator(stoppingToken);
+        Task<bool>? pending = null;
+        try
+        {
+            var lastEventAt = clock.GetTimestamp();
+            var watermarkAtLastEvent = Detector.Watermark;
+            while (true)
+            {
+                var next = enumerator.MoveNextAsync();
+                bool more;
+                if (idle is null || next.IsCompleted)
+                {
+                    more = await next.ConfigureAwait(false);
+                }
+                else
+                {
+                    pending = next.AsTask();
+                    while (!pending.IsCompleted)
+                    {
+                        var wait = Task.Delay(idle.Value, clock, stoppingToken);
+                        if (await Task.WhenAny(pending, wait).ConfigureAwait(false) == wait)
+                        {
+                            await wait.ConfigureAwait(false); // throws when the host stops
+                            if (watermarkAtLastEvent is { } watermark)
+                            {
+                                // Event time moves on as the wall clock has since the last event.
+                                Detector.AdvanceTime(watermark + clock.GetElapsedTime(lastEventAt), alerts);
+                                await Detector.PublishAsync(alerts, Dispatcher, CancellationToken.None).ConfigureAwait(false);
+                            }
+                        }
+                    }
+
+                    more = await pending.ConfigureAwait(false);
+                    pending = null;
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                Detector.Process(enumerator.Current, alerts);
+                await Detector.PublishAsync(alerts, Dispatcher, CancellationToken.None).ConfigureAwait(false);
+                lastEventAt = clock.GetTimestamp();
+                watermarkAtLastEvent = Detector.Watermark;
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                // A source honours the stopping token; its pending read ends before the enumerator is disposed.
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            await enumerator.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

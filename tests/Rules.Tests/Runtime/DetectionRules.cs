@@ -16,6 +16,8 @@ public static class DetectionRules
     public const string Overrides = "overrides";
     public const string Sequence = "sequence-shell";
     public const string ThresholdSuppressed = "threshold-suppressed";
+    public const string ThresholdSuppressedByDuration = "threshold-suppressed-duration";
+    public const string ThresholdNoFieldsSuppressed = "threshold-no-fields-suppressed";
 
     private static readonly Lazy<IReadOnlyList<CompiledRule>> Compiled = new(() => CompiledRuleSet.Compile(
         File(Query, "query", "event.action : \"evil\"", "max_signals = 2"),
@@ -100,6 +102,25 @@ public static class DetectionRules
             [rule.alert_suppression.duration]
             unit = "m"
             value = 30
+            """),
+        // Elastic's threshold alert_suppression: a duration only (the group is the bucket's terms).
+        File(ThresholdSuppressedByDuration, "threshold", "event.action : \"burst\"", "", """
+            [rule.threshold]
+            field = ["source.ip"]
+            value = 2
+
+            [rule.alert_suppression.duration]
+            unit = "m"
+            value = 20
+            """),
+        File(ThresholdNoFieldsSuppressed, "threshold", "event.action : \"flood\"", "", """
+            [rule.threshold]
+            field = []
+            value = 2
+
+            [rule.alert_suppression.duration]
+            unit = "m"
+            value = 20
             """)).Rules);
 
     public static IReadOnlyList<CompiledRule> All => Compiled.Value;

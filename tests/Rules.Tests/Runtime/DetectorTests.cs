@@ -240,8 +240,8 @@ public class DetectorTests
             At(Minutes(9), ("event.action", "dup"), ("host.name", "h1")),
             At(Minutes(9.5), ("event.action", "dup")),
             At(Minutes(9.6), ("event.action", "dup")),
-            // 10 minutes after h1's first alert: a new window.
-            At(Minutes(11), ("event.action", "dup"), ("host.name", "h1")),
+            // More than 10 minutes after h1's first alert: a new window.
+            At(Minutes(11.5), ("event.action", "dup"), ("host.name", "h1")),
         });
 
         Assert.Equal(4, alerts.Count);
