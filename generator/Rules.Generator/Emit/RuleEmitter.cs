@@ -476,9 +476,9 @@ namespace Rules.Generator.Emit
                 case CompareExpr compare:
                     return Compare(compare, locals);
                 case TextMatchExpr text:
-                    return $"{Matching}.TextAnalysis.{(text.Phrase ? "ContainsPhrase" : "ContainsAllTokens")}({locals[text.Field.Path]}, {TokenArray(text.Field, text.Tokens)})";
+                    return $"{TextTermsField(text.Field, text.Tokens)}.{(text.Phrase ? "ContainsPhrase" : "ContainsAll")}({locals[text.Field.Path]})";
                 case TextMatchAnyExpr any:
-                    return $"{Matching}.TextAnalysis.ContainsAnyToken({locals[any.Field.Path]}, {TokenArray(any.Field, any.Tokens)})";
+                    return $"{TextTermsField(any.Field, any.Tokens)}.ContainsAny({locals[any.Field.Path]})";
                 case CidrMatchExpr cidr:
                     return $"{Matching}.IpMatching.InAny({Value(cidr.Target, locals)}, {IpRanges(cidr)})";
                 case TextTokenWildcardExpr tokenWildcard:
@@ -552,7 +552,7 @@ namespace Rules.Generator.Emit
             else
             {
                 name = Reserve(SubjectName(match.Target) + "Patterns", key);
-                _staticFields.Add($"        private static readonly {Matching}.WildcardPatternSet {name} = new {Matching}.WildcardPatternSet(\n            ignoreCase: {CSharp.Bool(match.CaseInsensitive)},\n{PatternLines(match.Patterns)});\n");
+                _staticFields.Add($"        private static readonly {Matching}.WildcardSet {name} = new {Matching}.WildcardSet(\n            ignoreCase: {CSharp.Bool(match.CaseInsensitive)},\n{PatternLines(match.Patterns)});\n");
             }
 
             return name;
@@ -573,7 +573,8 @@ namespace Rules.Generator.Emit
             return name;
         }
 
-        private string TokenArray(BoundField field, Language.EquatableArray<string> tokens)
+        /// <summary>The analysed words of a text test, compiled once (runtime TextTerms: substring prefilter, ASCII tokenizer).</summary>
+        private string TextTermsField(BoundField field, Language.EquatableArray<string> tokens)
         {
             var key = "tokens:" + field.Path + ":" + string.Join("\u0001", tokens);
             if (_staticFieldNames.TryGetValue(key, out var name))
@@ -581,8 +582,8 @@ namespace Rules.Generator.Emit
                 return name;
             }
 
-            name = Reserve(CSharp.Identifier(field.Path) + "Tokens", key);
-            _staticFields.Add($"        private static readonly string[] {name} = {{ {string.Join(", ", tokens.Select(CSharp.String))} }};\n");
+            name = Reserve(CSharp.Identifier(field.Path) + "Words", key);
+            _staticFields.Add($"        private static readonly {Matching}.TextTerms {name} = new {Matching}.TextTerms({string.Join(", ", tokens.Select(CSharp.String))});\n");
             return name;
         }
 
