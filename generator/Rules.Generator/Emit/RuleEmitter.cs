@@ -146,7 +146,7 @@ namespace Rules.Generator.Emit
                 case AndExpr and:
                     return Join(and.Operands, "&&", indent, topLevel);
                 case OrExpr or:
-                    var operands = GroupWordTests(or.Operands);
+                    var operands = GroupStringTests(GroupWordTests(or.Operands));
                     var joined = Join(operands, "||", indent, topLevel);
                     return PresenceGuard(operands) is { } field
                         ? CheckMethod(new ExistsExpr(field)) + "(e) && (" + joined + ")"
