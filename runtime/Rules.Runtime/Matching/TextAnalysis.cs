@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 
 namespace Rules.Runtime.Matching;
 
@@ -367,6 +368,11 @@ public static class TextAnalysis
     }
 
     private static readonly WordBreakClass[] AsciiClasses = CreateAsciiClasses();
+
+    /// <summary>The ASCII characters of no word-break class (space, punctuation other than the Mid characters):
+    /// never part of a token, so tokenizing can start right after one.</summary>
+    public static readonly System.Buffers.SearchValues<char> AsciiSeparators = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, 128).Where(c => AsciiClasses[c] == WordBreakClass.Other).Select(c => (char)c).ToArray());
 
     private static WordBreakClass[] CreateAsciiClasses()
     {
