@@ -146,7 +146,7 @@ namespace Rules.Generator.Emit
                 case AndExpr and:
                     return Join(and.Operands, "&&", indent, topLevel);
                 case OrExpr or:
-                    var operands = GroupStringTests(GroupWordTests(or.Operands));
+                    var operands = GroupStringTests(GroupPhraseTests(GroupWordTests(or.Operands)));
                     var joined = Join(operands, "||", indent, topLevel);
                     return PresenceGuard(operands) is { } field
                         ? CheckMethod(new ExistsExpr(field)) + "(e) && (" + joined + ")"
@@ -180,6 +180,7 @@ namespace Rules.Generator.Emit
                     StringMatchExpr { Target: FieldExpr f } => f.Field,
                     TextMatchExpr text => text.Field,
                     TextMatchAnyExpr any => any.Field,
+                    TextAnyPhraseExpr phrases => phrases.Field,
                     TextTokenWildcardExpr wildcard => wildcard.Field,
                     CidrMatchExpr { Target: FieldExpr f } => f.Field,
                     CompareExpr { Left: FieldExpr f, Right: LiteralExpr { LiteralType: not IrType.Null } } => f.Field,
@@ -253,11 +254,11 @@ namespace Rules.Generator.Emit
                 return existing;
             }
 
-            var name = _names.Reserve(CheckNamer.Describe(leaf));
+            var name = _names.Reserve(leaf is TextAnyPhraseExpr phrases ? DescribePhrases(phrases) : CheckNamer.Describe(leaf));
             _checkNames[leaf] = name;
             var body = EmitLeafBody(leaf);
             var b = new StringBuilder();
-            b.Append("        /// <summary><c>").Append(CSharp.Xml(IrPrinter.Print(leaf))).Append("</c></summary>\n");
+            b.Append("        /// <summary><c>").Append(CSharp.Xml(leaf is TextAnyPhraseExpr grouped ? PrintPhrases(grouped) : IrPrinter.Print(leaf))).Append("</c></summary>\n");
             b.Append("        private static bool ").Append(name).Append('(').Append(Runtime).Append(".EcsEvent e)\n");
             b.Append("        {\n").Append(body).Append("        }\n");
             _checkMethods.Add(b.ToString());
@@ -446,6 +447,9 @@ namespace Rules.Generator.Emit
                 case TextMatchAnyExpr any:
                     AddValue(new FieldExpr(any.Field));
                     break;
+                case TextAnyPhraseExpr phrases:
+                    AddValue(new FieldExpr(phrases.Field));
+                    break;
                 case TextTokenWildcardExpr tokenWildcard:
                     AddValue(new FieldExpr(tokenWildcard.Field));
                     break;
@@ -479,6 +483,8 @@ namespace Rules.Generator.Emit
                     return $"{TextTermsField(text.Field, text.Tokens)}.{(text.Phrase ? "ContainsPhrase" : "ContainsAll")}({locals[text.Field.Path]})";
                 case TextMatchAnyExpr any:
                     return $"{TextTermsField(any.Field, any.Tokens)}.ContainsAny({locals[any.Field.Path]})";
+                case TextAnyPhraseExpr phrases:
+                    return $"{TextPhrasesField(phrases)}.ContainsAny({locals[phrases.Field.Path]})";
                 case CidrMatchExpr cidr:
                     return $"{Matching}.IpMatching.InAny({Value(cidr.Target, locals)}, {IpRanges(cidr)})";
                 case TextTokenWildcardExpr tokenWildcard:

