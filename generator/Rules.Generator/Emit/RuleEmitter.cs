@@ -146,7 +146,7 @@ namespace Rules.Generator.Emit
                 case AndExpr and:
                     return Join(and.Operands, "&&", indent, topLevel);
                 case OrExpr or:
-                    var operands = GroupWordTests(or.Operands);
+                    var operands = GroupStringTests(GroupPhraseTests(GroupWordTests(or.Operands)));
                     var joined = Join(operands, "||", indent, topLevel);
                     return PresenceGuard(operands) is { } field
                         ? CheckMethod(new ExistsExpr(field)) + "(e) && (" + joined + ")"
@@ -182,6 +182,7 @@ namespace Rules.Generator.Emit
                     StringMatchExpr { Target: FieldExpr f } => f.Field,
                     TextMatchExpr text => text.Field,
                     TextMatchAnyExpr any => any.Field,
+                    TextAnyPhraseExpr phrases => phrases.Field,
                     TextTokenWildcardExpr wildcard => wildcard.Field,
                     CidrMatchExpr { Target: FieldExpr f } => f.Field,
                     CompareExpr { Left: FieldExpr f, Right: LiteralExpr { LiteralType: not IrType.Null } } => f.Field,
@@ -255,11 +256,11 @@ namespace Rules.Generator.Emit
                 return existing;
             }
 
-            var name = _names.Reserve(CheckNamer.Describe(leaf));
+            var name = _names.Reserve(leaf is TextAnyPhraseExpr phrases ? DescribePhrases(phrases) : CheckNamer.Describe(leaf));
             _checkNames[leaf] = name;
             var body = EmitLeafBody(leaf);
             var b = new StringBuilder();
-            b.Append("        /// <summary><c>").Append(CSharp.Xml(IrPrinter.Print(leaf))).Append("</c></summary>\n");
+            b.Append("        /// <summary><c>").Append(CSharp.Xml(leaf is TextAnyPhraseExpr grouped ? PrintPhrases(grouped) : IrPrinter.Print(leaf))).Append("</c></summary>\n");
             b.Append("        private static bool ").Append(name).Append('(').Append(Runtime).Append(".EcsEvent e)\n");
             b.Append("        {\n").Append(body).Append("        }\n");
             _checkMethods.Add(b.ToString());
@@ -452,6 +453,9 @@ namespace Rules.Generator.Emit
                 case TextMatchAnyExpr any:
                     AddValue(new FieldExpr(any.Field));
                     break;
+                case TextAnyPhraseExpr phrases:
+                    AddValue(new FieldExpr(phrases.Field));
+                    break;
                 case TextTokenWildcardExpr tokenWildcard:
                     AddValue(new FieldExpr(tokenWildcard.Field));
                     break;
@@ -482,9 +486,11 @@ namespace Rules.Generator.Emit
                 case CompareExpr compare:
                     return Compare(compare, locals);
                 case TextMatchExpr text:
-                    return $"{Matching}.TextAnalysis.{(text.Phrase ? "ContainsPhrase" : "ContainsAllTokens")}({locals[text.Field.Path]}, {TokenArray(text.Field, text.Tokens)})";
+                    return $"{TextTermsField(text.Field, text.Tokens)}.{(text.Phrase ? "ContainsPhrase" : "ContainsAll")}({locals[text.Field.Path]})";
                 case TextMatchAnyExpr any:
-                    return $"{Matching}.TextAnalysis.ContainsAnyToken({locals[any.Field.Path]}, {TokenArray(any.Field, any.Tokens)})";
+                    return $"{TextTermsField(any.Field, any.Tokens)}.ContainsAny({locals[any.Field.Path]})";
+                case TextAnyPhraseExpr phrases:
+                    return $"{TextPhrasesField(phrases)}.ContainsAny({locals[phrases.Field.Path]})";
                 case CidrMatchExpr cidr:
                     return $"{Matching}.IpMatching.InAny({Value(cidr.Target, locals)}, {IpRanges(cidr)})";
                 case TextTokenWildcardExpr tokenWildcard:
@@ -558,7 +564,7 @@ namespace Rules.Generator.Emit
             else
             {
                 name = Reserve(SubjectName(match.Target) + "Patterns", key);
-                _staticFields.Add($"        private static readonly {Matching}.WildcardPatternSet {name} = new {Matching}.WildcardPatternSet(\n            ignoreCase: {CSharp.Bool(match.CaseInsensitive)},\n{PatternLines(match.Patterns)});\n");
+                _staticFields.Add($"        private static readonly {Matching}.WildcardSet {name} = new {Matching}.WildcardSet(\n            ignoreCase: {CSharp.Bool(match.CaseInsensitive)},\n{PatternLines(match.Patterns)});\n");
             }
 
             return name;
@@ -579,7 +585,8 @@ namespace Rules.Generator.Emit
             return name;
         }
 
-        private string TokenArray(BoundField field, Language.EquatableArray<string> tokens)
+        /// <summary>The analysed words of a text test, compiled once (runtime TextTerms: substring prefilter, ASCII tokenizer).</summary>
+        private string TextTermsField(BoundField field, Language.EquatableArray<string> tokens)
         {
             var key = "tokens:" + field.Path + ":" + string.Join("\u0001", tokens);
             if (_staticFieldNames.TryGetValue(key, out var name))
@@ -587,8 +594,8 @@ namespace Rules.Generator.Emit
                 return name;
             }
 
-            name = Reserve(CSharp.Identifier(field.Path) + "Tokens", key);
-            _staticFields.Add($"        private static readonly string[] {name} = {{ {string.Join(", ", tokens.Select(CSharp.String))} }};\n");
+            name = Reserve(CSharp.Identifier(field.Path) + "Words", key);
+            _staticFields.Add($"        private static readonly {Matching}.TextTerms {name} = new {Matching}.TextTerms({string.Join(", ", tokens.Select(CSharp.String))});\n");
             return name;
         }
 

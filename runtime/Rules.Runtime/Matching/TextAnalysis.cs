@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 
 namespace Rules.Runtime.Matching;
 
@@ -282,6 +283,108 @@ public static class TextAnalysis
         start = position;
         length = 0;
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="NextToken"/> for a text known to be all ASCII (the caller checked, e.g. with
+    /// <see cref="System.Text.Ascii.IsValid(ReadOnlySpan{char})"/>): the same rules with the ASCII classes read from
+    /// a table. ASCII has no Extend, Katakana, ideographic or complex-context characters, every character is one
+    /// UTF-16 unit, and letters, digits and '_' all join one another, which leaves only the MidLetter / MidNum rules.
+    /// </summary>
+    public static bool NextAsciiToken(ReadOnlySpan<char> text, ref int position, out int start, out int length)
+    {
+        while (position < text.Length)
+        {
+            var cls = AsciiClasses[text[position] & 0x7F];
+            if (cls is not (WordBreakClass.ALetter or WordBreakClass.Numeric or WordBreakClass.ExtendNumLet))
+            {
+                position++;
+                continue;
+            }
+
+            start = position;
+            var limit = Math.Min(start + MaxTokenLength, text.Length);
+            var last = cls;
+            var hasCore = cls != WordBreakClass.ExtendNumLet;
+            var end = position + 1;
+            while (end < limit)
+            {
+                var next = AsciiClasses[text[end] & 0x7F];
+                if (next is WordBreakClass.ALetter or WordBreakClass.Numeric or WordBreakClass.ExtendNumLet)
+                {
+                    last = next;
+                    hasCore |= next != WordBreakClass.ExtendNumLet;
+                    end++;
+                    continue;
+                }
+
+                // A letter/number, a Mid character, and the same class again: the Mid character joins (WB6/7, WB11/12).
+                if (IsMidFor(last, next) && end + 1 < limit && AsciiClasses[text[end + 1] & 0x7F] == last)
+                {
+                    end += 2;
+                    continue;
+                }
+
+                break;
+            }
+
+            position = end;
+            if (hasCore)
+            {
+                length = end - start;
+                return true;
+            }
+        }
+
+        start = position;
+        length = 0;
+        return false;
+    }
+
+    /// <summary><see cref="TokenEquals"/> for an ASCII token: ASCII lowercasing is what invariant lowercasing does
+    /// to an ASCII character.</summary>
+    public static bool AsciiTokenEquals(ReadOnlySpan<char> asciiToken, string analysedToken)
+    {
+        if (asciiToken.Length != analysedToken.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < asciiToken.Length; i++)
+        {
+            var c = asciiToken[i];
+            if ((uint)(c - 'A') <= 'Z' - 'A')
+            {
+                c = (char)(c | 0x20);
+            }
+
+            if (c != analysedToken[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly WordBreakClass[] AsciiClasses = CreateAsciiClasses();
+
+    /// <summary>The ASCII characters of no word-break class (space, punctuation other than the Mid characters):
+    /// never part of a token, so tokenizing can start right after one.</summary>
+    public static readonly System.Buffers.SearchValues<char> AsciiSeparators = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, 128).Where(c => AsciiClasses[c] == WordBreakClass.Other).Select(c => (char)c).ToArray());
+
+    private static WordBreakClass[] CreateAsciiClasses()
+    {
+        var classes = new WordBreakClass[128];
+        Span<char> one = stackalloc char[1];
+        for (var c = 0; c < 128; c++)
+        {
+            one[0] = (char)c;
+            classes[c] = Classify(one, 0, out _);
+        }
+
+        return classes;
     }
 
     private static int SkipExtend(ReadOnlySpan<char> text, int position, int limit)

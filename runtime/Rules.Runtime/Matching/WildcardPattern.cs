@@ -91,7 +91,8 @@ public sealed class WildcardPattern
         return true;
     }
 
-    // Equal length assumed; '?' in the segment matches any one character.
+    // Equal length assumed; '?' in the segment matches any one character. The literal runs between '?'s compare
+    // with the same ordinal (ignore-case) comparison as a segment without '?', so both paths agree on every character.
     private bool SegmentEquals(ReadOnlySpan<char> value, string segment)
     {
         if (!_hasQuestionMark)
@@ -99,13 +100,19 @@ public sealed class WildcardPattern
             return value.Equals(segment, _comparison);
         }
 
-        for (var i = 0; i < segment.Length; i++)
+        var pattern = segment.AsSpan();
+        while (pattern.Length > 0)
         {
-            var p = segment[i];
-            if (p != '?' && p != value[i] && !(_ignoreCase && char.ToUpperInvariant(p) == char.ToUpperInvariant(value[i])))
+            var wildcard = pattern.IndexOf('?');
+            var run = wildcard < 0 ? pattern.Length : wildcard;
+            if (!value.Slice(0, run).Equals(pattern.Slice(0, run), _comparison))
             {
                 return false;
             }
+
+            var consumed = wildcard < 0 ? run : run + 1;
+            value = value.Slice(consumed);
+            pattern = pattern.Slice(consumed);
         }
 
         return true;

@@ -25,6 +25,20 @@ public class WildcardPatternTests
         Assert.Equal(expected, Glob.IsMatch(pattern, value, ignoreCase));
     }
 
+    [Theory]
+    [InlineData("s", "\u017F")]
+    [InlineData("?s", "x\u017F")]
+    [InlineData("*s", "x\u017F")]
+    [InlineData("k?", "\u212Ax")]
+    [InlineData("a?k*", "ax\u212Ay")]
+    public void Segments_with_and_without_question_marks_fold_case_alike(string pattern, string value)
+    {
+        // Ordinal ignore-case on both paths: no non-ASCII character equals an ASCII letter (long s, Kelvin sign),
+        // where a per-character ToUpperInvariant would make the long s equal 's' in '?' segments only.
+        Assert.False(new RuntimeWildcard(pattern, ignoreCase: true).IsMatch(value));
+        Assert.True(new RuntimeWildcard(pattern, ignoreCase: true).IsMatch(value.Replace('\u017F', 'S').Replace('\u212A', 'K')));
+    }
+
     [Fact]
     public void Agrees_with_the_reference_on_random_patterns()
     {
