@@ -452,11 +452,21 @@ internal sealed class EventDocumentParser
             case Target.Ecs:
             {
                 var ecsField = EcsFieldTable.All[id];
-                var converted = Convert(ref reader, line, ecsField.Kind);
-                if (!inArray && !ecsField.IsArray && !converted.IsBad && _assignedIn[id] != _document
-                    && _pending[id] is not { Touched: true } && _multiFieldsByParent[id] is null)
+                var direct = !inArray && !ecsField.IsArray && _assignedIn[id] != _document
+                    && _pending[id] is not { Touched: true } && _multiFieldsByParent[id] is null;
+                if (direct && reader.TokenType == JsonTokenType.String && ecsField.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip)
                 {
-                    // The common case: the first and so far only value of a single-valued field goes straight in.
+                    // The most common case: the first and so far only string of a single-valued keyword field goes
+                    // straight in, with no conversion.
+                    EcsFieldTable.SetString(_event, id, StringAt(node, Utf8Text(ref reader)));
+                    _assignedIn[id] = _document;
+                    break;
+                }
+
+                var converted = Convert(ref reader, line, ecsField.Kind, node);
+                if (direct && !converted.IsBad)
+                {
+                    // The first and so far only value of a single-valued field goes straight in.
                     SetSingle(id, converted);
                     _assignedIn[id] = _document;
                     break;
@@ -481,7 +491,7 @@ internal sealed class EventDocumentParser
                 var values = _event.Overflow.ForWriting(field.Slot);
                 values.NoteSource(derived);
                 values.IsArray |= inArray;
-                var converted = Convert(ref reader, line, values.StoredKind);
+                var converted = Convert(ref reader, line, values.StoredKind, node);
                 Store(values, converted);
                 break;
             }
@@ -572,7 +582,7 @@ internal sealed class EventDocumentParser
     }
 
     /// <summary>Converts the current scalar token to <paramref name="kind"/> with Elasticsearch's coercion rules.</summary>
-    private Converted Convert(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, OverflowKind kind)
+    private Converted Convert(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, OverflowKind kind, int node)
     {
         var result = new Converted { Kind = kind };
         var ok = true;
@@ -586,11 +596,11 @@ internal sealed class EventDocumentParser
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
-                        result.Text = _strings.Get(Utf8Text(ref reader));
+                        result.Text = StringAt(node, Utf8Text(ref reader));
                         break;
                     case JsonTokenType.Number when kind != OverflowKind.Ip:
                         // A number in a keyword field is indexed as its text as written.
-                        result.Text = _strings.Get(reader.ValueSpan);
+                        result.Text = StringAt(node, reader.ValueSpan);
                         break;
                     case JsonTokenType.True or JsonTokenType.False when kind != OverflowKind.Ip:
                         result.Text = reader.TokenType == JsonTokenType.True ? "true" : "false";
@@ -633,7 +643,7 @@ internal sealed class EventDocumentParser
                 ok = reader.TokenType switch
                 {
                     JsonTokenType.Number => reader.TryGetDouble(out var millis) && ValueCoercion.TryFromEpochMillis(millis, out result.Date),
-                    JsonTokenType.String => ValueCoercion.TryDate(StringChars(ref reader), out result.Date),
+                    JsonTokenType.String => ValueCoercion.TryDate(AsciiChars(ref reader), out result.Date),
                     _ => false,
                 };
                 break;
@@ -646,6 +656,36 @@ internal sealed class EventDocumentParser
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The string value at a path: the path's last value when unchanged (one compare), else from the string cache.
+    /// </summary>
+    private string StringAt(int node, ReadOnlySpan<byte> utf8)
+    {
+        ref var path = ref _paths[node];
+        if (path.LastValue is { } last && Ascii.Equals(utf8, last))
+        {
+            return last;
+        }
+
+        var value = _strings.Get(utf8);
+        // Equal lengths in bytes and chars: ASCII (the only values the compare above can match).
+        path.LastValue = utf8.Length <= PathCache.MaxLastValueBytes && value.Length == utf8.Length ? value : null;
+        return value;
+    }
+
+    /// <summary>An unescaped ASCII string token widened into a reused buffer; other tokens go through
+    /// <see cref="StringChars"/>. Dates and numbers in strings are ASCII, so this skips the general decoder.</summary>
+    private ReadOnlySpan<char> AsciiChars(ref Utf8JsonReader reader)
+    {
+        var bytes = reader.ValueSpan;
+        if (!reader.ValueIsEscaped && bytes.Length <= _scratch.Length && Ascii.ToUtf16(bytes, _scratch, out var written) == System.Buffers.OperationStatus.Done)
+        {
+            return _scratch.AsSpan(0, written);
+        }
+
+        return StringChars(ref reader);
     }
 
     /// <summary>The unescaped characters of the current string token, in a reused buffer.</summary>

@@ -16,8 +16,12 @@ internal sealed class PathCache
     /// <summary>Root of every document.</summary>
     public const int Root = 0;
 
-    /// <summary>Paths kept before the cache starts over (about 100 bytes each plus the key and path text).</summary>
+    /// <summary>Paths kept before the cache starts over (about 100 bytes each, plus the key and path text and a last
+    /// value of at most <see cref="MaxLastValueBytes"/>: under 20 MB in all at worst).</summary>
     public const int MaxNodes = 1 << 15;
+
+    /// <summary>Longest value a node remembers as <see cref="Node.LastValue"/>.</summary>
+    public const int MaxLastValueBytes = 128;
 
     // Keys are decoded strictly: invalid UTF-8 in a key makes the line invalid JSON, as Utf8JsonReader.GetString would.
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
@@ -48,6 +52,10 @@ internal sealed class PathCache
 
         /// <summary>Registry size when the path was last found unregistered: look again only when it changed.</summary>
         public int UnregisteredAtCount;
+
+        /// <summary>The last short ASCII string value read at this path: a value that does not change from one event to
+        /// the next (host.name, agent.version) costs one compare.</summary>
+        public string? LastValue;
     }
 
     public int Count => _count;
@@ -181,10 +189,20 @@ internal static class Utf8Hash
             bytes = bytes.Slice(8);
         }
 
-        ulong tail = 0;
-        for (var i = 0; i < bytes.Length; i++)
+        ulong tail;
+        if (bytes.Length >= 4)
         {
-            tail |= (ulong)bytes[i] << (8 * i);
+            // Two overlapping 4-byte reads cover 4 to 7 bytes.
+            tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes)
+                | ((ulong)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice(bytes.Length - 4)) << 32);
+        }
+        else
+        {
+            tail = 0;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                tail |= (ulong)bytes[i] << (8 * i);
+            }
         }
 
         hash = (hash ^ tail) * Multiplier;
