@@ -738,6 +738,7 @@ internal sealed class EventDocumentParser
             if (pending.BadRaw.Count > 0 || (!field.IsArray && several))
             {
                 var overflowField = EcsOverflowFields[id] ??= OverflowFieldRegistry.Register(field.Path, field.Kind);
+                _event.Overflow.NoteEcsValues();
                 var overflow = _event.Overflow.ForWriting(overflowField.Slot);
                 overflow.IsArray = pending.SawArray || values.Count + pending.BadRaw.Count > 1;
                 foreach (var value in values)
