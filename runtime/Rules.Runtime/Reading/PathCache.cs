@@ -205,8 +205,10 @@ internal static class Utf8Hash
             }
         }
 
-        hash = (hash ^ tail) * Multiplier;
-        hash ^= hash >> 32;
-        return (int)hash;
+        // MurmurHash3's 64-bit finalizer: every input bit reaches the low bits that index the tables.
+        hash ^= tail;
+        hash = (hash ^ (hash >> 33)) * 0xFF51AFD7ED558CCDUL;
+        hash = (hash ^ (hash >> 33)) * 0xC4CEB9FE1A85EC53UL;
+        return (int)(hash ^ (hash >> 33));
     }
 }

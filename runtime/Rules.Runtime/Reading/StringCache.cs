@@ -7,13 +7,17 @@ namespace Rules.Runtime.Reading;
 /// Recent string values of one reader, found by their UTF-8 bytes: a value that recurs across events (host.name,
 /// agent.id, user.name, event.action, process.executable ...) costs a hash and a compare instead of a new string.
 /// Strings are immutable, so events may share them. Bounded: <see cref="Entries"/> strings of at most
-/// <see cref="MaxBytes"/> ASCII bytes (about 2 MB at worst); a new value evicts the older of the two in its set.
+/// <see cref="MaxBytes"/> ASCII bytes (about 2 MB at worst) in sets of <see cref="Ways"/>; a new value evicts the least
+/// recently used entry of its set.
 /// Non-ASCII and longer values are decoded every time.
 /// </summary>
 internal sealed class StringCache
 {
     public const int Entries = 4096;
     public const int MaxBytes = 256;
+
+    /// <summary>Entries per set: values that share a set evict one another only beyond this many.</summary>
+    public const int Ways = 4;
 
     // Values are decoded strictly: invalid UTF-8 makes the line invalid JSON, as Utf8JsonReader.GetString would.
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
@@ -35,30 +39,40 @@ internal sealed class StringCache
         }
 
         var hash = Utf8Hash.Of(utf8);
-        var first = hash & (Entries - 2); // two-way sets: [first, first + 1]
-        if (_hashes[first] == hash && _strings[first] is { } most && Ascii.Equals(utf8, most))
+        var set = hash & (Entries - Ways); // sets of Ways entries, most recently used first
+        for (var way = 0; way < Ways; way++)
         {
-            return most;
-        }
+            var entry = set + way;
+            if (_hashes[entry] == hash && _strings[entry] is { } cached && Ascii.Equals(utf8, cached))
+            {
+                if (way > 0)
+                {
+                    MoveToFront(set, way, cached, hash);
+                }
 
-        var second = first + 1;
-        if (_hashes[second] == hash && _strings[second] is { } older && Ascii.Equals(utf8, older))
-        {
-            // Recently used again: move to the front of its set.
-            (_strings[first], _strings[second]) = (older, _strings[first]);
-            (_hashes[first], _hashes[second]) = (hash, _hashes[first]);
-            return older;
+                return cached;
+            }
         }
 
         var value = StrictUtf8.GetString(utf8);
         if (Ascii.IsValid(utf8))
         {
-            _strings[second] = _strings[first];
-            _hashes[second] = _hashes[first];
-            _strings[first] = value;
-            _hashes[first] = hash;
+            // The least recently used entry of the set drops out.
+            MoveToFront(set, Ways - 1, value, hash);
         }
 
         return value;
+    }
+
+    private void MoveToFront(int set, int way, string value, int hash)
+    {
+        for (var i = set + way; i > set; i--)
+        {
+            _strings[i] = _strings[i - 1];
+            _hashes[i] = _hashes[i - 1];
+        }
+
+        _strings[set] = value;
+        _hashes[set] = hash;
     }
 }

@@ -136,5 +136,20 @@ public class ArraysForSingleValuedFieldsTests
         Assert.Equal(1, detector.SequenceStatistics!.SequencesCompleted);
     }
 
+    [Fact]
+    public void The_engine_dispatches_to_a_rule_anchored_on_any_value()
+    {
+        var set = CompiledRuleSet.Compile(CompiledRuleSet.Rule("process where process.name == \"x.exe\"", name: "Anchored name"));
+        var rule = Rule(set, "Anchored name");
+        Assert.NotNull(rule.Anchor); // the engine indexes the rule by process.name
+        var engine = new RuleEngine(set.Rules);
+        var matches = new List<EventRule>();
+        engine.Match(ProcessNamed("[\"a.exe\",\"x.exe\"]"), matches);
+        Assert.Equal(new[] { rule }, matches);
+        matches.Clear();
+        engine.Match(ProcessNamed("[\"a.exe\",\"b.exe\"]"), matches);
+        Assert.Empty(matches);
+    }
+
     private static EventRule Rule(CompiledRuleSet set, string name) => (EventRule)set.Rules.Single(r => r.Metadata.Name == name);
 }
