@@ -38,6 +38,7 @@ internal sealed class EventDocumentParser
     private readonly List<int> _touched = new();
     private List<(OverflowField Field, bool Lowercase)>?[] _multiFieldsByParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
     private int _declaredVersionSeen = -1;
+    private int _declaredMultiFields;
     private readonly PathCache _paths = new();
     private readonly StringCache _strings = new();
     private byte[] _unescaped = new byte[256];
@@ -767,6 +768,22 @@ internal sealed class EventDocumentParser
         }
 
         _declaredVersionSeen = version;
+        // Rules declare many fields; only a newly declared multi-field changes the table (a declaration is never undone).
+        var declared = 0;
+        foreach (var multiField in EcsFieldTable.MultiFields)
+        {
+            if (OverflowFieldRegistry.TryGet(multiField.Path, out var registered) && OverflowFieldRegistry.IsDeclared(registered.Slot))
+            {
+                declared++;
+            }
+        }
+
+        if (declared == _declaredMultiFields)
+        {
+            return;
+        }
+
+        _declaredMultiFields = declared;
         var byParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
         foreach (var multiField in EcsFieldTable.MultiFields)
         {
