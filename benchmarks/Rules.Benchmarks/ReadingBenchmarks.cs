@@ -10,7 +10,7 @@ using Rules.Runtime.Reading;
 namespace Rules.Benchmarks;
 
 /// <summary>
-/// Reading NDJSON of realistic ECS documents (about 1.5 KB each: Elastic Defend process, file, registry and
+/// Reading NDJSON of realistic ECS documents (about 1.8 KB each: Elastic Defend process, file, registry and
 /// network events), alone and together with the five seed matchers. Reported per event.
 /// </summary>
 [MemoryDiagnoser]

@@ -187,6 +187,17 @@ namespace Rules.Generator.Emit
                     // An optional field no schema knows: always null (docs/eql.md), and null joins null.
                     b.Append("            keys.Set(").Append(position).Append(", (string?)null, optional: true);\n");
                     return;
+                case FieldExpr { Field: { IsEcs: true, IsArray: false } } single:
+                    // Several values given for a single-valued field join on each, like an array field's values.
+                    var optional = CSharp.Bool(single.Field.IsOptional);
+                    b.Append("            {\n");
+                    b.Append("                var spilled = e.Overflow.HoldsEcsValues ? e.Overflow.").Append(OverflowGetter(single.Field.ValueKind))
+                        .Append('(').Append(OverflowHandle(single.Field)).Append(") : default;\n");
+                    b.Append("                if (!(spilled.Length > 0 ? keys.Set(").Append(position).Append(", spilled, optional: ").Append(optional)
+                        .Append(") : keys.Set(").Append(position).Append(", ").Append(EcsNamingAccessor(single.Field.Path)).Append(", optional: ").Append(optional).Append(")))\n");
+                    b.Append("                {\n                    return false;\n                }\n");
+                    b.Append("            }\n\n");
+                    return;
                 case FieldExpr field:
                     var access = field.Field.IsEcs ? EcsNamingAccessor(field.Field.Path) : $"e.Overflow.{OverflowGetter(field.Field.ValueKind)}({OverflowHandle(field.Field)})";
                     AppendSet(b, "            ", position, access, field.Field.IsOptional);

@@ -290,7 +290,7 @@ namespace Rules.Generator.Emit
                 locals[field.Path] = local;
                 if (!IsMultiValued(field))
                 {
-                    b.Append(currentIndent).Append("var ").Append(local).Append(" = ").Append(EcsNaming.Accessor("e", field.Path)).Append(";\n");
+                    AppendSingleValuedRead(b, ref currentIndent, ref loops, field, local);
                     continue;
                 }
 
@@ -327,6 +327,28 @@ namespace Rules.Generator.Emit
         }
 
         private static bool IsMultiValued(BoundField field) => !field.IsEcs || field.IsArray;
+
+        /// <summary>
+        /// A field ECS declares single-valued can still be given an array, and Elasticsearch indexes every value. The
+        /// reader keeps the first value in the property and all of them in overflow under the field's path, and flags
+        /// the event (docs/event-record.md). The leaf loops over those values when the flag is set, else reads the
+        /// property once: <c>var spilled = e.Overflow.HoldsEcsValues ? all : default; for (i &lt; max(spilled.Length, 1))
+        /// { var x = spilled.Length &gt; 0 ? spilled[i] : property; ... }</c>. Negation applies to the whole leaf.
+        /// </summary>
+        private void AppendSingleValuedRead(StringBuilder b, ref string indent, ref int loops, BoundField field, string local)
+        {
+            var spilled = local + "Spilled";
+            var index = "i" + loops.ToString(CultureInfo.InvariantCulture);
+            b.Append(indent).Append("var ").Append(spilled).Append(" = e.Overflow.HoldsEcsValues ? e.Overflow.").Append(OverflowGetter(field.ValueKind))
+                .Append('(').Append(OverflowHandle(field)).Append(") : default;\n");
+            b.Append(indent).Append("for (var ").Append(index).Append(" = 0; ").Append(index).Append(" < global::System.Math.Max(").Append(spilled)
+                .Append(".Length, 1); ").Append(index).Append("++)\n");
+            b.Append(indent).Append("{\n");
+            indent += "    ";
+            b.Append(indent).Append("var ").Append(local).Append(" = ").Append(spilled).Append(".Length > 0 ? ").Append(spilled).Append('[').Append(index)
+                .Append("] : ").Append(EcsNaming.Accessor("e", field.Path)).Append(";\n");
+            loops++;
+        }
 
         private string MultiValueAccess(BoundField field) =>
             field.IsEcs

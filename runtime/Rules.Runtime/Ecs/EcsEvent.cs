@@ -58,6 +58,11 @@ public sealed partial class EcsEvent
         if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetStrings(this, id, values)))
         {
             Overflow.Set(path, values);
+            if (IsSingleValuedEcs(path, values.Length, out id))
+            {
+                // As the reader does: the property keeps the first value, overflow all of them.
+                SetEcsString(id, values[0]);
+            }
         }
     }
 
@@ -75,6 +80,10 @@ public sealed partial class EcsEvent
         if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetLongs(this, id, values)))
         {
             Overflow.Set(path, values);
+            if (IsSingleValuedEcs(path, values.Length, out id))
+            {
+                _ = EcsFieldTable.SetLong(this, id, values[0]) || EcsFieldTable.SetDouble(this, id, values[0]);
+            }
         }
     }
 
@@ -91,6 +100,10 @@ public sealed partial class EcsEvent
         if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetDoubles(this, id, values)))
         {
             Overflow.Set(path, values);
+            if (IsSingleValuedEcs(path, values.Length, out id))
+            {
+                EcsFieldTable.SetDouble(this, id, values[0]);
+            }
         }
     }
 
@@ -107,6 +120,10 @@ public sealed partial class EcsEvent
         if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetBooleans(this, id, values)))
         {
             Overflow.Set(path, values);
+            if (IsSingleValuedEcs(path, values.Length, out id))
+            {
+                EcsFieldTable.SetBoolean(this, id, values[0]);
+            }
         }
     }
 
@@ -123,8 +140,15 @@ public sealed partial class EcsEvent
         if (!(EcsFieldTable.TryGetId(path, out var id) && EcsFieldTable.SetDates(this, id, values)))
         {
             Overflow.Set(path, values);
+            if (IsSingleValuedEcs(path, values.Length, out id))
+            {
+                EcsFieldTable.SetDate(this, id, values[0]);
+            }
         }
     }
+
+    private static bool IsSingleValuedEcs(string path, int valueCount, out int id) =>
+        EcsFieldTable.TryGetId(path, out id) && !EcsFieldTable.All[id].IsArray && valueCount > 0;
 
     /// <summary>A string for an ECS field: stored as is for string kinds (a one-element array for array fields), converted
     /// as Elasticsearch would for the other kinds.</summary>

@@ -21,6 +21,16 @@ public sealed class OverflowFields
     /// <summary>Values that could not be converted to their field's kind (kept as raw JSON text).</summary>
     public int BadValueCount { get; internal set; }
 
+    /// <summary>
+    /// True when an ECS field's values are held here too: several values (an array) for a single-valued field, or a
+    /// value of the wrong shape. The typed property then keeps the first value and overflow, under the field's path,
+    /// every value. Generated matchers test this flag before reading those values, so an event without such fields
+    /// pays one test per leaf (docs/event-record.md).
+    /// </summary>
+    public bool HoldsEcsValues { get; private set; }
+
+    internal void NoteEcsValues() => HoldsEcsValues = true;
+
     public ReadOnlySpan<string> GetStrings(OverflowField field) => Values(field.Slot) is { } v ? v.Strings() : default;
 
     public ReadOnlySpan<long> GetIntegers(OverflowField field) => Values(field.Slot) is { } v ? v.Integers() : default;
@@ -109,6 +119,7 @@ public sealed class OverflowFields
         _used.Clear();
         _unregistered.Clear();
         BadValueCount = 0;
+        HoldsEcsValues = false;
     }
 
     /// <summary>The slots holding values, in the order they were first filled.</summary>
@@ -141,6 +152,11 @@ public sealed class OverflowFields
     private OverflowValues Set(string path, OverflowKind kind, bool isArray)
     {
         var field = OverflowFieldRegistry.TryGet(path, out var existing) ? existing : OverflowFieldRegistry.Register(path, kind);
+        if (EcsFieldTable.TryGetId(path, out _))
+        {
+            HoldsEcsValues = true;
+        }
+
         var values = ForWriting(field.Slot);
         values.Reset(values.StoredKind);
         values.IsArray = isArray;

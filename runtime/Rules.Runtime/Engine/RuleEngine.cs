@@ -110,9 +110,11 @@ public sealed class RuleEngine
     {
         private readonly AnchorIndex[] _indexes;
         private readonly EventRule[] _unanchored;
+        private readonly EventRule[] _all;
 
         public RuleGroup(List<EventRule> rules)
         {
+            _all = rules.ToArray();
             var unanchored = new List<EventRule>();
             var byField = new Dictionary<(string Field, bool IgnoreCase), (Func<EcsEvent, string?> Read, Dictionary<string, List<EventRule>> Rules)>();
             foreach (var rule in rules)
@@ -163,6 +165,14 @@ public sealed class RuleEngine
 
         public void Match(EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
         {
+            if (e.Overflow.HoldsEcsValues)
+            {
+                // An array in a single-valued ECS field (docs/event-record.md): an anchor reads the first value only,
+                // so every rule runs; their conditions read every value.
+                Run(_all, e, matches, firstNew, deduplicate);
+                return;
+            }
+
             foreach (var index in _indexes)
             {
                 var value = index.Read(e);

@@ -11,9 +11,9 @@ internal sealed partial class EventDocumentParser
 {
     /// <summary>The object just opened at the current path (slot, index), or (-1, -1) when the path is not a
     /// registered nested field.</summary>
-    private (int Slot, int Index) OpenNestedObject(int pathLength)
+    private (int Slot, int Index) OpenNestedObject(int node)
     {
-        if (NestedPathRegistry.Count == 0 || !NestedPathRegistry.TryGet(_path.AsSpan(0, pathLength), out var slot))
+        if (NestedPathRegistry.Count == 0 || !NestedPathRegistry.TryGet(_paths[node].Path.AsSpan(), out var slot))
         {
             return (-1, -1);
         }

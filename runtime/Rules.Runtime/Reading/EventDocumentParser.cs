@@ -13,9 +13,9 @@ internal enum ParseOutcome
 }
 
 /// <summary>
-/// Fills an <see cref="EcsEvent"/> from one JSON document (one NDJSON line). Keys are decoded into one reused char
-/// buffer holding the dotted path, and looked up without allocating (frozen dictionary / concurrent dictionary alternate
-/// lookups on ReadOnlySpan&lt;char&gt;). Nested objects and dotted keys are the same path; arrays of objects are flattened
+/// Fills an <see cref="EcsEvent"/> from one JSON document (one NDJSON line). Keys are looked up by their UTF-8 bytes in
+/// a per-reader <see cref="PathCache"/>, which remembers what each path resolves to; recurring string values come from
+/// a per-reader <see cref="StringCache"/>. Nested objects and dotted keys are the same path; arrays of objects are flattened
 /// into their leaves as Elasticsearch does for object fields. Values are converted to the field's type with
 /// Elasticsearch's coercion rules (<see cref="ValueCoercion"/>); what does not convert is kept as raw JSON in overflow.
 /// </summary>
@@ -27,10 +27,21 @@ internal sealed partial class EventDocumentParser
     private readonly EventReaderOptions _options;
     private readonly ReadStatistics _statistics;
     private readonly PendingValues?[] _pending = new PendingValues?[EcsFieldTable.Count];
+
+    // Document number that last assigned each ECS field directly (one scalar, the common case): no staging needed.
+    private readonly int[] _assignedIn = new int[EcsFieldTable.Count];
+    private int _document;
+
+    // The arrays last given to each ECS array field: refilled in place for the next event when the count matches,
+    // since the reused record is only valid until the next event (EventReaderOptions.ReuseEvent).
+    private readonly Array?[] _spareArrays;
     private readonly List<int> _touched = new();
     private List<(OverflowField Field, bool Lowercase)>?[] _multiFieldsByParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
     private int _declaredVersionSeen = -1;
-    private char[] _path = new char[256];
+    private int _declaredMultiFields;
+    private readonly PathCache _paths = new();
+    private readonly StringCache _strings = new();
+    private byte[] _unescaped = new byte[256];
     private char[] _scratch = new char[128];
     private EcsEvent _event = null!;
 
@@ -38,6 +49,7 @@ internal sealed partial class EventDocumentParser
     {
         _options = options;
         _statistics = statistics;
+        _spareArrays = new Array?[options.ReuseEvent ? EcsFieldTable.Count : 0];
     }
 
     private sealed class DepthExceededException : Exception
@@ -87,6 +99,14 @@ internal sealed partial class EventDocumentParser
         target.Clear();
         _event = target;
         ResetPending();
+        _paths.TrimBetweenDocuments();
+        if (++_document == int.MaxValue)
+        {
+            Array.Clear(_assignedIn);
+            _document = 1;
+        }
+
+        RefreshMultiFields();
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = _options.MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
         try
         {
@@ -110,7 +130,7 @@ internal sealed partial class EventDocumentParser
                 return ParseOutcome.Bad;
             }
 
-            ReadObject(ref reader, line, 0, inArray: false, derived: false);
+            ReadObject(ref reader, line, PathCache.Root, inArray: false, derived: false);
             while (reader.Read())
             {
                 // Throws on any content after the object.
@@ -135,6 +155,12 @@ internal sealed partial class EventDocumentParser
             // Utf8JsonReader.GetString reports invalid UTF-8 inside a string this way.
             reason = BadLineReason.InvalidJson;
             message = e.Message;
+        }
+        catch (DecoderFallbackException e)
+        {
+            // The path and string caches decode strictly.
+            reason = BadLineReason.InvalidJson;
+            message = "invalid UTF-8: " + e.Message;
         }
 
         ResetPending();
@@ -178,53 +204,53 @@ internal sealed partial class EventDocumentParser
 
     /// <param name="derived">True while re-reading the inside of an object kept whole as raw JSON (labels): the leaves
     /// are indexed for queries such as labels.env but the writer leaves them out, since the raw object holds them.</param>
-    private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray, bool derived)
+    private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int parent, bool inArray, bool derived)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var keyEnd = AppendKey(ref reader, pathLength);
+            var node = _paths.Child(parent, Utf8Text(ref reader));
             reader.Read();
-            ReadValue(ref reader, line, keyEnd, inArray, derived);
+            ReadValue(ref reader, line, node, inArray, derived);
         }
     }
 
-    private int AppendKey(ref Utf8JsonReader reader, int pathLength)
+    /// <summary>The unescaped UTF-8 of the current key or string token: the token itself unless it has escapes.</summary>
+    private ReadOnlySpan<byte> Utf8Text(ref Utf8JsonReader reader)
     {
-        var needed = pathLength + 1 + (reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length);
-        if (needed > _path.Length)
+        // The reader always reads one contiguous line, so there is never a value sequence.
+        if (!reader.ValueIsEscaped)
         {
-            Array.Resize(ref _path, Math.Max(needed, _path.Length * 2));
+            return reader.ValueSpan;
         }
 
-        var position = pathLength;
-        if (pathLength > 0)
+        if (reader.ValueSpan.Length > _unescaped.Length)
         {
-            _path[position++] = '.';
+            _unescaped = new byte[Math.Max(reader.ValueSpan.Length, _unescaped.Length * 2)];
         }
 
-        return position + reader.CopyString(_path.AsSpan(position));
+        return _unescaped.AsSpan(0, reader.CopyString(_unescaped));
     }
 
-    private void ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray, bool derived)
+    private void ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
                 CheckDepth(ref reader);
-                if (HoldsRawJson(_path.AsSpan(0, pathLength), out var hasSubfields))
+                if (HoldsRawJson(node, out var hasSubfields))
                 {
                     var objectStart = reader; // a copy positioned at '{', to read the inside a second time
                     var raw = CaptureRaw(ref reader, line);
-                    AddRawValue(pathLength, raw, inArray, derived);
+                    AddRawValue(node, raw, inArray, derived);
                     if (hasSubfields)
                     {
-                        ReadObject(ref objectStart, line, pathLength, inArray, derived: true);
+                        ReadObject(ref objectStart, line, node, inArray, derived: true);
                     }
                 }
                 else
                 {
-                    var nestedObject = OpenNestedObject(pathLength);
-                    ReadObject(ref reader, line, pathLength, inArray, derived);
+                    var nestedObject = OpenNestedObject(node);
+                    ReadObject(ref reader, line, node, inArray, derived);
                     CloseNestedObject(nestedObject);
                 }
 
@@ -235,21 +261,21 @@ internal sealed partial class EventDocumentParser
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     elements++;
-                    ReadValue(ref reader, line, pathLength, inArray: true, derived);
+                    ReadValue(ref reader, line, node, inArray: true, derived);
                 }
 
                 if (elements == 0)
                 {
-                    AddEmptyArray(pathLength, derived);
+                    AddEmptyArray(node, derived);
                 }
 
                 break;
             case JsonTokenType.Null:
                 // Elasticsearch indexes null as "no value", unless the mapping sets null_value (user schemas only).
-                AddNullValue(pathLength, inArray, derived);
+                AddNullValue(node, inArray, derived);
                 break;
             default:
-                AddScalar(ref reader, line, pathLength, inArray, derived);
+                AddScalar(ref reader, line, node, inArray, derived);
                 break;
         }
     }
@@ -266,17 +292,44 @@ internal sealed partial class EventDocumentParser
     /// ECS fields of kind Other (labels, flattened, geo_point ...) and overflow fields declared Other keep objects as
     /// JSON text. Those of ECS type object or flattened, and declared overflow ones, also have queryable sub-fields.
     /// </summary>
-    private static bool HoldsRawJson(ReadOnlySpan<char> path, out bool hasSubfields)
+    private bool HoldsRawJson(int node, out bool hasSubfields)
     {
-        if (EcsFieldTable.TryGetId(path, out var id))
+        ref var path = ref _paths[node];
+        if (path.EcsId >= 0)
         {
-            var field = EcsFieldTable.All[id];
+            var field = EcsFieldTable.All[path.EcsId];
             hasSubfields = field.HasSubfields;
             return field.Kind == OverflowKind.Other;
         }
 
         hasSubfields = true;
-        return OverflowFieldRegistry.TryGet(path, out var overflowField) && OverflowFieldRegistry.StorageKind(overflowField.Slot) == OverflowKind.Other;
+        return TryGetRegistered(ref path, out var overflowField) && OverflowFieldRegistry.StorageKind(overflowField.Slot) == OverflowKind.Other;
+    }
+
+    /// <summary>The overflow field registered for a path, remembered once found (a path keeps its slot for good).</summary>
+    private static bool TryGetRegistered(ref PathCache.Node path, out OverflowField field)
+    {
+        if (path.HasOverflow)
+        {
+            field = path.Overflow;
+            return true;
+        }
+
+        var count = OverflowFieldRegistry.Count;
+        if (path.UnregisteredAtCount != count)
+        {
+            if (OverflowFieldRegistry.TryGet(path.Path, out field))
+            {
+                path.Overflow = field;
+                path.HasOverflow = true;
+                return true;
+            }
+
+            path.UnregisteredAtCount = count;
+        }
+
+        field = default;
+        return false;
     }
 
     private string CaptureRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
@@ -311,23 +364,39 @@ internal sealed partial class EventDocumentParser
         Unregistered,
     }
 
-    private Target Resolve(int pathLength, OverflowKind inferredKind, out int id, out OverflowField field)
+    private Target Resolve(ref Utf8JsonReader reader, int node, out int id, out OverflowField field)
     {
-        var path = _path.AsSpan(0, pathLength);
-        field = default;
-        if (EcsFieldTable.TryGetId(path, out id))
+        ref var path = ref _paths[node];
+        id = path.EcsId;
+        if (id >= 0)
         {
+            field = default;
             return Target.Ecs;
         }
 
-        if (OverflowFieldRegistry.TryGet(path, out field))
+        return Resolve(node, InferKind(ref reader), out id, out field);
+    }
+
+    private Target Resolve(int node, OverflowKind inferredKind, out int id, out OverflowField field)
+    {
+        ref var path = ref _paths[node];
+        id = path.EcsId;
+        if (id >= 0)
+        {
+            field = default;
+            return Target.Ecs;
+        }
+
+        if (TryGetRegistered(ref path, out field))
         {
             return Target.Overflow;
         }
 
         if (OverflowFieldRegistry.Count < _options.MaxRegisteredFields)
         {
-            field = OverflowFieldRegistry.GetOrAddInferred(path, inferredKind);
+            field = OverflowFieldRegistry.GetOrAddInferred(path.Path, inferredKind);
+            path.Overflow = field;
+            path.HasOverflow = true;
             return Target.Overflow;
         }
 
@@ -341,19 +410,72 @@ internal sealed partial class EventDocumentParser
         {
             pending.Touched = true;
             _touched.Add(id);
+            if (_assignedIn[id] == _document)
+            {
+                // A second value for a field assigned directly: stage the first one too (rare: an array or a repeated key).
+                pending.Values.Add(AssignedValue(id));
+                _assignedIn[id] = 0;
+            }
         }
 
         return pending;
     }
 
-    private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int pathLength, bool inArray, bool derived)
+    /// <summary>The value <see cref="SetSingle"/> gave field <paramref name="id"/>, read back from the record.</summary>
+    private Converted AssignedValue(int id)
     {
-        var target = Resolve(pathLength, InferKind(ref reader), out var id, out var field);
+        var kind = EcsFieldTable.All[id].Kind;
+        var result = new Converted { Kind = kind, IsRaw = kind == OverflowKind.Other };
+        switch (EcsFieldTable.GetValue(_event, id))
+        {
+            case long integer:
+                result.Integer = integer;
+                break;
+            case double real:
+                result.Float = real;
+                break;
+            case bool boolean:
+                result.Boolean = boolean;
+                break;
+            case DateTimeOffset date:
+                result.Date = date;
+                break;
+            case string text:
+                result.Text = text;
+                break;
+        }
+
+        return result;
+    }
+
+    private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
+    {
+        var target = Resolve(ref reader, node, out var id, out var field);
         switch (target)
         {
             case Target.Ecs:
             {
-                var converted = Convert(ref reader, line, EcsFieldTable.All[id].Kind);
+                var ecsField = EcsFieldTable.All[id];
+                var direct = !inArray && !ecsField.IsArray && _assignedIn[id] != _document
+                    && _pending[id] is not { Touched: true } && _multiFieldsByParent[id] is null;
+                if (direct && reader.TokenType == JsonTokenType.String && ecsField.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip)
+                {
+                    // The most common case: the first and so far only string of a single-valued keyword field goes
+                    // straight in, with no conversion.
+                    EcsFieldTable.SetString(_event, id, StringAt(node, Utf8Text(ref reader)));
+                    _assignedIn[id] = _document;
+                    break;
+                }
+
+                var converted = Convert(ref reader, line, ecsField.Kind, node);
+                if (direct && !converted.IsBad)
+                {
+                    // The first and so far only value of a single-valued field goes straight in.
+                    SetSingle(id, converted);
+                    _assignedIn[id] = _document;
+                    break;
+                }
+
                 var pending = Pending(id);
                 pending.SawArray |= inArray;
                 if (converted.IsBad)
@@ -375,22 +497,22 @@ internal sealed partial class EventDocumentParser
                 values.IsArray |= inArray;
                 var converted = values.StoredKind == OverflowKind.Date && OverflowFieldRegistry.DateFormatOf(field.Slot) is { } format
                     ? ConvertFormattedDate(ref reader, line, format)
-                    : Convert(ref reader, line, values.StoredKind);
+                    : Convert(ref reader, line, values.StoredKind, node);
                 Store(values, converted);
                 break;
             }
 
             default:
-                _event.Overflow.AddUnregistered(_path.AsSpan(0, pathLength).ToString(), RawToken(ref reader, line));
+                _event.Overflow.AddUnregistered(_paths[node].Path, RawToken(ref reader, line));
                 _statistics.AddUnregisteredField();
                 break;
         }
     }
 
-    private void AddRawValue(int pathLength, string raw, bool inArray, bool derived)
+    private void AddRawValue(int node, string raw, bool inArray, bool derived)
     {
         var converted = new Converted { Kind = OverflowKind.Other, IsRaw = true, Text = raw };
-        switch (Resolve(pathLength, OverflowKind.Other, out var id, out var field))
+        switch (Resolve(node, OverflowKind.Other, out var id, out var field))
         {
             case Target.Ecs:
                 var pending = Pending(id);
@@ -404,15 +526,15 @@ internal sealed partial class EventDocumentParser
                 Store(values, converted);
                 break;
             default:
-                _event.Overflow.AddUnregistered(_path.AsSpan(0, pathLength).ToString(), raw);
+                _event.Overflow.AddUnregistered(_paths[node].Path, raw);
                 _statistics.AddUnregisteredField();
                 break;
         }
     }
 
-    private void AddEmptyArray(int pathLength, bool derived)
+    private void AddEmptyArray(int node, bool derived)
     {
-        switch (Resolve(pathLength, OverflowKind.String, out var id, out var field))
+        switch (Resolve(node, OverflowKind.String, out var id, out var field))
         {
             case Target.Ecs:
                 Pending(id).SawArray = true;
@@ -423,7 +545,7 @@ internal sealed partial class EventDocumentParser
                 values.IsArray = true;
                 break;
             default:
-                _event.Overflow.AddUnregistered(_path.AsSpan(0, pathLength).ToString(), "[]");
+                _event.Overflow.AddUnregistered(_paths[node].Path, "[]");
                 _statistics.AddUnregisteredField();
                 break;
         }
@@ -466,13 +588,13 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>A user schema's null_value: an explicit null is indexed as that value (null-value.html).</summary>
-    private void AddNullValue(int pathLength, bool inArray, bool derived)
+    private void AddNullValue(int node, bool inArray, bool derived)
     {
-        if (OverflowFieldRegistry.TryGetNullValue(_path.AsSpan(0, pathLength), out var json))
+        if (OverflowFieldRegistry.TryGetNullValue(_paths[node].Path.AsSpan(), out var json))
         {
             var substitute = new Utf8JsonReader(json);
             substitute.Read();
-            AddScalar(ref substitute, json, pathLength, inArray, derived);
+            AddScalar(ref substitute, json, node, inArray, derived);
         }
     }
 
@@ -513,7 +635,7 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>Converts the current scalar token to <paramref name="kind"/> with Elasticsearch's coercion rules.</summary>
-    private Converted Convert(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, OverflowKind kind)
+    private Converted Convert(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, OverflowKind kind, int node)
     {
         var result = new Converted { Kind = kind };
         var ok = true;
@@ -527,11 +649,11 @@ internal sealed partial class EventDocumentParser
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
-                        result.Text = reader.GetString();
+                        result.Text = StringAt(node, Utf8Text(ref reader));
                         break;
                     case JsonTokenType.Number when kind != OverflowKind.Ip:
                         // A number in a keyword field is indexed as its text as written.
-                        result.Text = Utf8.GetString(reader.ValueSpan);
+                        result.Text = StringAt(node, reader.ValueSpan);
                         break;
                     case JsonTokenType.True or JsonTokenType.False when kind != OverflowKind.Ip:
                         result.Text = reader.TokenType == JsonTokenType.True ? "true" : "false";
@@ -574,7 +696,7 @@ internal sealed partial class EventDocumentParser
                 ok = reader.TokenType switch
                 {
                     JsonTokenType.Number => reader.TryGetDouble(out var millis) && ValueCoercion.TryFromEpochMillis(millis, out result.Date),
-                    JsonTokenType.String => ValueCoercion.TryDate(StringChars(ref reader), out result.Date),
+                    JsonTokenType.String => ValueCoercion.TryDate(AsciiChars(ref reader), out result.Date),
                     _ => false,
                 };
                 break;
@@ -587,6 +709,36 @@ internal sealed partial class EventDocumentParser
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The string value at a path: the path's last value when unchanged (one compare), else from the string cache.
+    /// </summary>
+    private string StringAt(int node, ReadOnlySpan<byte> utf8)
+    {
+        ref var path = ref _paths[node];
+        if (path.LastValue is { } last && Ascii.Equals(utf8, last))
+        {
+            return last;
+        }
+
+        var value = _strings.Get(utf8);
+        // Equal lengths in bytes and chars: ASCII (the only values the compare above can match).
+        path.LastValue = utf8.Length <= PathCache.MaxLastValueBytes && value.Length == utf8.Length ? value : null;
+        return value;
+    }
+
+    /// <summary>An unescaped ASCII string token widened into a reused buffer; other tokens go through
+    /// <see cref="StringChars"/>. Dates and numbers in strings are ASCII, so this skips the general decoder.</summary>
+    private ReadOnlySpan<char> AsciiChars(ref Utf8JsonReader reader)
+    {
+        var bytes = reader.ValueSpan;
+        if (!reader.ValueIsEscaped && bytes.Length <= _scratch.Length && Ascii.ToUtf16(bytes, _scratch, out var written) == System.Buffers.OperationStatus.Done)
+        {
+            return _scratch.AsSpan(0, written);
+        }
+
+        return StringChars(ref reader);
     }
 
     /// <summary>The unescaped characters of the current string token, in a reused buffer.</summary>
@@ -609,7 +761,6 @@ internal sealed partial class EventDocumentParser
     /// </summary>
     private void Finish()
     {
-        RefreshMultiFields();
         foreach (var id in _touched)
         {
             var pending = _pending[id]!;
@@ -640,6 +791,7 @@ internal sealed partial class EventDocumentParser
             if (pending.BadRaw.Count > 0 || (!field.IsArray && several))
             {
                 var overflowField = EcsOverflowFields[id] ??= OverflowFieldRegistry.Register(field.Path, field.Kind);
+                _event.Overflow.NoteEcsValues();
                 var overflow = _event.Overflow.ForWriting(overflowField.Slot);
                 overflow.IsArray = pending.SawArray || values.Count + pending.BadRaw.Count > 1;
                 foreach (var value in values)
@@ -668,6 +820,22 @@ internal sealed partial class EventDocumentParser
         }
 
         _declaredVersionSeen = version;
+        // Rules declare many fields; only a newly declared multi-field changes the table (a declaration is never undone).
+        var declared = 0;
+        foreach (var multiField in EcsFieldTable.MultiFields)
+        {
+            if (OverflowFieldRegistry.TryGet(multiField.Path, out var registered) && OverflowFieldRegistry.IsDeclared(registered.Slot))
+            {
+                declared++;
+            }
+        }
+
+        if (declared == _declaredMultiFields)
+        {
+            return;
+        }
+
+        _declaredMultiFields = declared;
         var byParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
         foreach (var multiField in EcsFieldTable.MultiFields)
         {
@@ -722,13 +890,32 @@ internal sealed partial class EventDocumentParser
         }
     }
 
+    /// <summary>An array of <paramref name="count"/> items for field <paramref name="id"/>: the one the previous event got
+    /// when the count matches and the record is reused, else a new one (kept for the next event).</summary>
+    private T[] ArrayFor<T>(int id, int count)
+    {
+        if (_spareArrays.Length == 0)
+        {
+            return new T[count];
+        }
+
+        if (_spareArrays[id] is T[] spare && spare.Length == count)
+        {
+            return spare;
+        }
+
+        var array = new T[count];
+        _spareArrays[id] = array;
+        return array;
+    }
+
     private void SetArray(int id, OverflowKind kind, List<Converted> values)
     {
         var e = _event;
         switch (kind)
         {
             case OverflowKind.Integer:
-                var integers = new long[values.Count];
+                var integers = ArrayFor<long>(id, values.Count);
                 for (var i = 0; i < integers.Length; i++)
                 {
                     integers[i] = values[i].Integer;
@@ -737,7 +924,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetLongs(e, id, integers);
                 break;
             case OverflowKind.Float:
-                var floats = new double[values.Count];
+                var floats = ArrayFor<double>(id, values.Count);
                 for (var i = 0; i < floats.Length; i++)
                 {
                     floats[i] = values[i].Float;
@@ -746,7 +933,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetDoubles(e, id, floats);
                 break;
             case OverflowKind.Boolean:
-                var booleans = new bool[values.Count];
+                var booleans = ArrayFor<bool>(id, values.Count);
                 for (var i = 0; i < booleans.Length; i++)
                 {
                     booleans[i] = values[i].Boolean;
@@ -755,7 +942,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetBooleans(e, id, booleans);
                 break;
             case OverflowKind.Date:
-                var dates = new DateTimeOffset[values.Count];
+                var dates = ArrayFor<DateTimeOffset>(id, values.Count);
                 for (var i = 0; i < dates.Length; i++)
                 {
                     dates[i] = values[i].Date;
@@ -764,7 +951,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetDates(e, id, dates);
                 break;
             default:
-                var strings = new string[values.Count];
+                var strings = ArrayFor<string>(id, values.Count);
                 for (var i = 0; i < strings.Length; i++)
                 {
                     strings[i] = values[i].Text!;
