@@ -37,7 +37,7 @@ public class CorpusMatchingBenchmarks
         _events = reader.ReadEvents().ToArray();
         _rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
         _engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
-        Console.WriteLine($"// {Rules.Generated.DetectionRuleCatalog.All.Count} rules compiled, {_rules.Length} single-event rules, {_rules.Count(r => r.Anchor is not null)} anchored.");
+        Console.WriteLine($"// {Rules.Generated.DetectionRuleCatalog.All.Count} rules compiled, {_rules.Length} single-event rules, {_rules.Count(r => r.Prefilter is not null)} with a prefilter.");
     }
 
     /// <summary>The engine: category dispatch, then anchor lookups, then the remaining rules of the category.</summary>

@@ -28,7 +28,7 @@ internal static class Profile
         Console.WriteLine($"total {timings.Sum(t => t.Microseconds) / events.Length:F1} us per event over {rules.Length} rules (no dispatch)");
         foreach (var t in timings.OrderByDescending(t => t.Microseconds).Take(25))
         {
-            Console.WriteLine($"{t.Microseconds / events.Length,10:F3} us/event  {t.Matches,5} matches  {t.Rule.Metadata.Name}  [{string.Join(",", t.Rule.EventCategories)}] anchor={t.Rule.Anchor?.FieldPath}");
+            Console.WriteLine($"{t.Microseconds / events.Length,10:F3} us/event  {t.Matches,5} matches  {t.Rule.Metadata.Name}  [{string.Join(",", t.Rule.EventCategories)}] prefilter={(t.Rule.Prefilter is null ? "-" : string.Join(",", t.Rule.Prefilter.Atoms.Select(a => a.Field.Path).Distinct()))}");
         }
     }
 }
