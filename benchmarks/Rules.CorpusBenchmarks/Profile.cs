@@ -25,6 +25,32 @@ internal static class Profile
             timings[r] = (rule, watch.Elapsed.TotalMicroseconds, matches);
         }
 
+        // What the engine runs per event: the rules of the event's categories whose prefilter admits it (or that have none).
+        double candidates = 0, unfiltered = 0;
+        foreach (var e in events)
+        {
+            foreach (var rule in rules)
+            {
+                var inCategory = rule.EventCategories.Count == 0 || rule.EventCategories.Any(c => e.Event?.Category?.Contains(c) == true);
+                if (inCategory && rule.Prefilter is null)
+                {
+                    unfiltered++;
+                }
+
+                if (inCategory && (rule.Prefilter?.Admits(e) ?? true))
+                {
+                    candidates++;
+                }
+            }
+        }
+
+        Console.WriteLine($"{rules.Count(r => r.Prefilter is not null)} of {rules.Length} rules have a prefilter; per event the engine runs "
+            + $"{candidates / events.Length:F1} candidates, {unfiltered / events.Length:F1} of them rules without a prefilter");
+        foreach (var rule in rules.Where(r => r.Prefilter is null))
+        {
+            Console.WriteLine($"  no prefilter: {rule.Metadata.Name} [{string.Join(",", rule.EventCategories)}]");
+        }
+
         Console.WriteLine($"total {timings.Sum(t => t.Microseconds) / events.Length:F1} us per event over {rules.Length} rules (no dispatch)");
         foreach (var t in timings.OrderByDescending(t => t.Microseconds).Take(25))
         {

@@ -96,16 +96,36 @@ namespace Rules.Generator.Emit
                 return;
             }
 
-            var fields = prefilter.Atoms.Select(a => a.Field).Distinct().ToList();
-            var locals = fields.ToDictionary(f => f.Path, f => "field" + fields.IndexOf(f).ToString(CultureInfo.InvariantCulture));
+            // A field read for its values and one read for its presence only get separate readers.
+            var fields = prefilter.Atoms.Select(a => (a.Field, Presence: a.Kind == PrefilterAtomKind.Exists)).Distinct().ToList();
+            var locals = fields.ToDictionary(f => f, f => "field" + fields.IndexOf(f).ToString(CultureInfo.InvariantCulture));
             b.Append('\n');
             b.Append("        /// <summary>This rule can only match an event passing one of these tests (any case): the engine indexes it by them.</summary>\n");
             b.Append("        public override ").Append(Runtime).Append(".RulePrefilter? Prefilter => PrefilterIndex;\n\n");
             b.Append("        private static readonly ").Append(Runtime).Append(".RulePrefilter PrefilterIndex = CreatePrefilter();\n\n");
             b.Append("        private static ").Append(Runtime).Append(".RulePrefilter CreatePrefilter()\n        {\n");
-            foreach (var field in fields)
+            foreach (var (field, presence) in fields)
             {
-                b.Append("            var ").Append(locals[field.Path]).Append(" = ").Append(Runtime).Append(".PrefilterField.");
+                var local = locals[(field, presence)];
+                if (presence)
+                {
+                    // As ExistsCode reads it: a non-null ECS value, a non-null array element, any overflow value.
+                    var access = EcsNaming.Accessor("e", field.Path);
+                    if (!field.IsEcs)
+                    {
+                        b.Append("            var ").Append(local).Append("Handle = ").Append(Runtime).Append(".OverflowFieldRegistry.Register(")
+                            .Append(CSharp.String(field.Path)).Append(", ").Append(Runtime).Append(".OverflowKind.").Append(field.ValueKind).Append(");\n");
+                    }
+
+                    var test = !field.IsEcs
+                        ? "e => e.Overflow." + OverflowGetter(field.ValueKind) + "(" + local + "Handle).Length > 0"
+                        : "static e => " + (field.IsArray ? Matching + ".FieldValues.HasAny(" + access + ")" : access + " is not null");
+                    b.Append("            var ").Append(local).Append(" = ").Append(Runtime).Append(".PrefilterField.Presence(")
+                        .Append(CSharp.String(field.Path)).Append(", ").Append(test).Append(");\n");
+                    continue;
+                }
+
+                b.Append("            var ").Append(local).Append(" = ").Append(Runtime).Append(".PrefilterField.");
                 if (!field.IsEcs)
                 {
                     b.Append("NonEcs(").Append(Runtime).Append(".OverflowFieldRegistry.Register(").Append(CSharp.String(field.Path)).Append(", ")
@@ -119,7 +139,7 @@ namespace Rules.Generator.Emit
             }
 
             b.Append("            return new ").Append(Runtime).Append(".RulePrefilter(\n");
-            b.Append(string.Join(",\n", prefilter.Atoms.Select(a => "                " + locals[a.Field.Path] + "." + AtomCall(a)))).Append(");\n");
+            b.Append(string.Join(",\n", prefilter.Atoms.Select(a => "                " + locals[(a.Field, a.Kind == PrefilterAtomKind.Exists)] + "." + AtomCall(a)))).Append(");\n");
             b.Append("        }\n");
         }
 
@@ -129,6 +149,7 @@ namespace Rules.Generator.Emit
             PrefilterAtomKind.Prefix when atom.Offset > 0 => "Prefix(" + CSharp.String(atom.Literal) + ", offset: " + atom.Offset.ToString(CultureInfo.InvariantCulture) + ")",
             PrefilterAtomKind.Prefix => "Prefix(" + CSharp.String(atom.Literal) + ")",
             PrefilterAtomKind.Suffix => "Suffix(" + CSharp.String(atom.Literal) + ")",
+            PrefilterAtomKind.Exists => "Exists()",
             _ => "Contains(" + CSharp.String(atom.Literal) + ")",
         };
 

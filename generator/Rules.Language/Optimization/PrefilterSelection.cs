@@ -18,6 +18,9 @@ namespace Rules.Language.Optimization
         Suffix,
         /// <summary>The value contains the literal somewhere.</summary>
         Contains,
+        /// <summary>The field has a value at all (no literal): for tests that fail on a missing field but offer no
+        /// literal (text fields, regexes, CIDR ranges, comparisons) - a script-block rule needs a script block.</summary>
+        Exists,
     }
 
     /// <summary>One necessary test on one value of a string field.</summary>
@@ -31,7 +34,7 @@ namespace Rules.Language.Optimization
     public sealed record RulePrefilter(EquatableArray<PrefilterAtom> Atoms)
     {
         /// <summary>The estimated share of events that pass (lower is better); see PrefilterSelection.Cost.</summary>
-        public double Cost => Atoms.Sum(PrefilterSelection.Cost);
+        public double Cost => Math.Min(1, Atoms.Sum(PrefilterSelection.Cost));
     }
 
     /// <summary>
@@ -41,7 +44,9 @@ namespace Rules.Language.Optimization
     /// the whole value, a prefix - after leading <c>?</c>s, as an offset -, a suffix, or a literal run inside);</item>
     /// <item>an AND needs all its operands, so any one operand's prefilter is a prefilter of the AND: the cheapest;</item>
     /// <item>an OR needs one of its operands: the union of all operands' prefilters, or none if one operand has none;</item>
-    /// <item>anything else (NOT, comparisons, regexes, text fields, functions of fields) has none.</item>
+    /// <item>a test that fails when its field has no value but offers no literal (a text-field match, a regex, a CIDR
+    /// range, a comparison with a literal, an exists test) gives an Exists atom: the field must have a value;</item>
+    /// <item>anything else (NOT, functions of fields, constants) has none.</item>
     /// </list>
     /// Exact by construction: each step keeps a necessary condition, so the prefilter is a superset of the rule.
     /// Case: atoms are compared ignoring case at run time whatever the rule says (a superset again), and only ASCII
@@ -75,6 +80,7 @@ namespace Rules.Language.Optimization
         public static double Cost(PrefilterAtom atom) => atom.Kind switch
         {
             PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
+            PrefilterAtomKind.Exists => 0.9,
             PrefilterAtomKind.Prefix or PrefilterAtomKind.Suffix => Math.Pow(0.85, atom.Literal.Length),
             _ => 2 * Math.Pow(0.85, atom.Literal.Length),
         };
@@ -97,6 +103,24 @@ namespace Rules.Language.Optimization
                     }
 
                     return atoms.Count == 0 ? null : new RulePrefilter(atoms.Distinct().ToArray());
+                case StringMatchExpr { Target: FieldExpr { Field: var field } }:
+                    return Present(field);
+                case TextMatchExpr text:
+                    return Present(text.Field);
+                case TextMatchAnyExpr any:
+                    return Present(any.Field);
+                case TextTokenWildcardExpr tokenWildcard:
+                    return Present(tokenWildcard.Field);
+                case CidrMatchExpr { Target: FieldExpr { Field: var field } }:
+                    return Present(field);
+                case ExistsExpr exists:
+                    return Present(exists.Field);
+                // The generated comparison tests both operands for null first (RuleEmitter.Compare; its PresenceGuard
+                // relies on the same), so a comparison of a field with a non-null literal fails without the field.
+                case CompareExpr { Left: FieldExpr { Field: var field }, Right: LiteralExpr { LiteralType: not IrType.Null } }:
+                    return Present(field);
+                case CompareExpr { Left: LiteralExpr { LiteralType: not IrType.Null }, Right: FieldExpr { Field: var field } }:
+                    return Present(field);
                 case AndExpr and:
                     RulePrefilter? best = null;
                     foreach (var operand in and.Operands)
@@ -127,6 +151,9 @@ namespace Rules.Language.Optimization
                     return null;
             }
         }
+
+        private static RulePrefilter? Present(BoundField field) =>
+            LowCardinalityFields.Contains(field.Path) ? null : new RulePrefilter(new[] { new PrefilterAtom(field, PrefilterAtomKind.Exists, string.Empty, 0) });
 
         /// <summary>
         /// String fields the engine can read exactly as the generated matcher does: ECS fields (single or array) and

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 
 namespace Rules.Runtime;
@@ -120,12 +121,14 @@ public sealed class RuleEngine
         private readonly EventRule[] _rules;
         private readonly ulong[] _alwaysRun;
         private readonly FieldPrefilterIndex[] _indexes;
+        private readonly (Func<EcsEvent, bool> HasValue, int[] Rules)[] _presence;
 
         public RuleGroup(List<EventRule> rules)
         {
             _rules = rules.ToArray();
             _alwaysRun = new ulong[CandidateSet.WordsFor(_rules.Length)];
             var byField = new Dictionary<string, List<(PrefilterAtom Atom, int Rule)>>(StringComparer.Ordinal);
+            var presence = new Dictionary<string, (Func<EcsEvent, bool> HasValue, SortedSet<int> Rules)>(StringComparer.Ordinal);
             for (var id = 0; id < _rules.Length; id++)
             {
                 var prefilter = _rules[id].Prefilter;
@@ -137,6 +140,17 @@ public sealed class RuleEngine
 
                 foreach (var atom in prefilter.Atoms)
                 {
+                    if (atom.Kind == PrefilterAtomKind.Exists)
+                    {
+                        if (!presence.TryGetValue(atom.Field.Path, out var present))
+                        {
+                            presence[atom.Field.Path] = present = (atom.Field.HasValue!, new SortedSet<int>());
+                        }
+
+                        present.Rules.Add(id);
+                        continue;
+                    }
+
                     if (!byField.TryGetValue(atom.Field.Path, out var atoms))
                     {
                         byField[atom.Field.Path] = atoms = new List<(PrefilterAtom, int)>();
@@ -153,6 +167,7 @@ public sealed class RuleEngine
             }
 
             _indexes = indexes.ToArray();
+            _presence = presence.Values.Select(p => (p.HasValue, p.Rules.ToArray())).ToArray();
         }
 
         public void Match(EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
@@ -164,6 +179,14 @@ public sealed class RuleEngine
             foreach (var index in _indexes)
             {
                 index.Collect(e, candidates);
+            }
+
+            foreach (var (hasValue, rules) in _presence)
+            {
+                if (hasValue(e))
+                {
+                    CandidateSet.Mark(candidates, rules);
+                }
             }
 
             for (var w = 0; w < words; w++)

@@ -6,9 +6,10 @@ namespace Rules.Runtime;
 /// <summary>How the engine reads a string field's values, exactly as the rule's generated matcher reads them.</summary>
 public sealed class PrefilterField
 {
-    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow)
+    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow, Func<EcsEvent, bool>? hasValue = null)
     {
         Path = path;
+        HasValue = hasValue;
         ReadSingle = single;
         ReadArray = array;
         Overflow = overflow;
@@ -25,11 +26,16 @@ public sealed class PrefilterField
     /// <summary>A non-ECS field's overflow handle.</summary>
     public OverflowField? Overflow { get; }
 
+    /// <summary>For a field read only for its presence (any kind): the generated exists test.</summary>
+    public Func<EcsEvent, bool>? HasValue { get; }
+
     public static PrefilterField Single(string path, Func<EcsEvent, string?> read) => new(path, read, null, null);
 
     public static PrefilterField Array(string path, Func<EcsEvent, string?[]?> read) => new(path, null, read, null);
 
     public static PrefilterField NonEcs(OverflowField field) => new(field.Path, null, null, field);
+
+    public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue) => new(path, null, null, null, hasValue);
 
     public PrefilterAtom Exact(string literal) => new(this, PrefilterAtomKind.Exact, literal, 0);
 
@@ -38,6 +44,10 @@ public sealed class PrefilterField
     public PrefilterAtom Suffix(string literal) => new(this, PrefilterAtomKind.Suffix, literal, 0);
 
     public PrefilterAtom Contains(string literal) => new(this, PrefilterAtomKind.Contains, literal, 0);
+
+    public PrefilterAtom Exists() => HasValue is null
+        ? throw new InvalidOperationException($"'{Path}' is read for its values: an exists atom needs a presence reader.")
+        : new(this, PrefilterAtomKind.Exists, string.Empty, 0);
 
     public override string ToString() => Path;
 }
@@ -53,6 +63,8 @@ public enum PrefilterAtomKind
     Suffix,
     /// <summary>The value contains the literal.</summary>
     Contains,
+    /// <summary>The field has a value (<see cref="PrefilterField.HasValue"/>); no literal.</summary>
+    Exists,
 }
 
 /// <summary>One necessary test on one value of a string field (generated from the rule's condition).</summary>
@@ -70,6 +82,7 @@ public sealed record PrefilterAtom(PrefilterField Field, PrefilterAtomKind Kind,
         {
             PrefilterAtomKind.Exact => string.Equals(value, Literal, StringComparison.OrdinalIgnoreCase),
             PrefilterAtomKind.Prefix => value.Length >= Offset + Literal.Length && CaseFolding.EqualsFolded(value.AsSpan(Offset, Literal.Length), Literal),
+            PrefilterAtomKind.Exists => true,
             PrefilterAtomKind.Suffix => value.Length >= Literal.Length && CaseFolding.EqualsFolded(value.AsSpan(value.Length - Literal.Length), Literal),
             _ => CaseFolding.IndexOfFolded(value, Literal) >= 0,
         };
@@ -104,7 +117,14 @@ public sealed class RulePrefilter
         foreach (var atom in Atoms)
         {
             var field = atom.Field;
-            if (field.ReadSingle is { } single)
+            if (atom.Kind == PrefilterAtomKind.Exists)
+            {
+                if (field.HasValue!(e))
+                {
+                    return true;
+                }
+            }
+            else if (field.ReadSingle is { } single)
             {
                 if (atom.IsMatch(single(e)))
                 {
