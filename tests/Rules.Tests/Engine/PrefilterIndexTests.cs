@@ -12,10 +12,11 @@ public class PrefilterIndexTests
     [Fact]
     public void Case_fold_equates_everything_the_matchers_equate_with_an_ASCII_literal_character()
     {
+        Span<char> literal = stackalloc char[1];
+        Span<char> value = stackalloc char[1];
         for (var a = (char)0; a < 0x80; a++)
         {
-            ReadOnlySpan<char> literal = stackalloc char[] { a };
-            Span<char> value = stackalloc char[1];
+            literal[0] = a;
             for (var v = 0; v <= char.MaxValue; v++)
             {
                 value[0] = (char)v;
