@@ -34,7 +34,7 @@ namespace Rules.Language.Optimization
     public sealed record RulePrefilter(EquatableArray<PrefilterAtom> Atoms)
     {
         /// <summary>The estimated share of events that pass (lower is better); see PrefilterSelection.Cost.</summary>
-        public double Cost => Math.Min(1, Atoms.Sum(PrefilterSelection.Cost));
+        public double Cost => Atoms.Sum(PrefilterSelection.Cost);
     }
 
     /// <summary>
@@ -80,7 +80,8 @@ namespace Rules.Language.Optimization
         public static double Cost(PrefilterAtom atom) => atom.Kind switch
         {
             PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
-            PrefilterAtomKind.Exists => 0.9,
+            // Most fields are in most events of their category: presence is the last resort.
+            PrefilterAtomKind.Exists => 50,
             PrefilterAtomKind.Prefix or PrefilterAtomKind.Suffix => Math.Pow(0.85, atom.Literal.Length),
             _ => 2 * Math.Pow(0.85, atom.Literal.Length),
         };
@@ -96,7 +97,8 @@ namespace Rules.Language.Optimization
                         var atom = BestAtom(field, Tokens(match.Kind, pattern));
                         if (atom is null)
                         {
-                            return null;
+                            // A pattern without a literal worth indexing (`*`, `?`) still needs a value.
+                            return Present(field);
                         }
 
                         atoms.Add(atom);

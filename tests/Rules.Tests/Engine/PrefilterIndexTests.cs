@@ -51,7 +51,7 @@ public class PrefilterIndexTests
         string AsciiText(int min, int max) => new(Text(min, max).Select(c => c < 0x80 ? c : 'a').ToArray());
 
         var field = PrefilterField.Single("test.field", static e => e.Process?.Name);
-        for (var round = 0; round < 40; round++)
+        for (var round = 0; round < 20; round++)
         {
             var atoms = new List<(PrefilterAtom Atom, int Rule)>();
             var rules = random.Next(1, 150);
