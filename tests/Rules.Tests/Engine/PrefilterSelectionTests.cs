@@ -38,8 +38,11 @@ public class PrefilterSelectionTests
     {
         Assert.Equal("process.name Exact a.exe | process.pe.original_file_name Exact A.EXE",
             Prefilter("process where process.name : \"a.exe\" or process.pe.original_file_name == \"A.EXE\""));
-        Assert.Null(Prefilter("process where process.name : \"a.exe\" or process.args_count > 3"));
-        Assert.Null(Prefilter("process where not process.name : \"a.exe\""));
+        Assert.Null(Prefilter("process where process.name : \"a.exe\" or length(process.command_line) > 3"));
+        Assert.Equal("process.name Exact a.exe | process.args_count Exists ", Prefilter("process where process.name : \"a.exe\" or process.args_count > 3"));
+        // Under NOT no atom is taken from the test itself; EQL's null rule adds the field's exists test beside it.
+        Assert.Equal("process.name Exists ", Prefilter("process where not process.name : \"a.exe\""));
+        Assert.Null(Prefilter("event.category:process and not process.name:a.exe", "kuery"));
         Assert.Equal("process.name Exists ", Prefilter("process where process.name : (\"*\", \"a.exe\")"));
     }
 
