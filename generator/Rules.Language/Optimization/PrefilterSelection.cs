@@ -68,6 +68,13 @@ namespace Rules.Language.Optimization
 
         // Fields of a few dozen values: an exact test on them still narrows (an integration's dataset rules out every
         // Elastic Defend event), but less than a process name does.
+        // An integration's dataset rules out every event of the others: integration rules indexed by it instead of
+        // by their own fields (okta.event_type ...) leave far fewer fields for the engine to read per event.
+        private static readonly HashSet<string> DatasetFields = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "event.dataset", "data_stream.dataset",
+        };
+
         private static readonly HashSet<string> MediumCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
         {
             "event.action", "event.dataset", "event.module", "data_stream.dataset", "event.code", "event.provider",
@@ -79,6 +86,7 @@ namespace Rules.Language.Optimization
         /// candidates, anchored literals better than floating ones, longer literals better than short ones.</summary>
         public static double Cost(PrefilterAtom atom) => atom.Kind switch
         {
+            PrefilterAtomKind.Exact when DatasetFields.Contains(atom.Field.Path) => 0.0005,
             PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
             // Most fields are in most events of their category: presence is the last resort.
             PrefilterAtomKind.Exists => 50,
