@@ -74,7 +74,7 @@ namespace Rules.Generator.Emit
             b.Append("        /// <inheritdoc/>\n");
             b.Append("        public override bool MatchesCondition(").Append(Runtime).Append(".EcsEvent e) =>\n");
             b.Append("            ").Append(conditionCode).Append(";\n");
-            AppendAnchor(b, plan);
+            AppendPrefilter(b, plan);
             foreach (var method in _checkMethods)
             {
                 b.Append('\n').Append(method);
@@ -86,25 +86,72 @@ namespace Rules.Generator.Emit
             return b.ToString();
         }
 
-        /// <summary>The value index the engine dispatches on, when the condition has one (Optimization/AnchorSelection).</summary>
-        private static void AppendAnchor(StringBuilder b, EventQueryPlan plan)
+        /// <summary>The necessary condition the engine indexes the rule by, when the condition has one
+        /// (Optimization/PrefilterSelection): one reader per field, read as the checks above read it, and its atoms.</summary>
+        private static void AppendPrefilter(StringBuilder b, EventQueryPlan plan)
         {
-            var anchor = AnchorSelection.Select(plan);
-            if (anchor is null)
+            var prefilter = PrefilterSelection.Select(plan);
+            if (prefilter is null)
             {
                 return;
             }
 
+            // A field read for its values and one read for its presence only get separate readers.
+            var fields = prefilter.Atoms.Select(a => (a.Field, Presence: a.Kind == PrefilterAtomKind.Exists)).Distinct().ToList();
+            var locals = fields.ToDictionary(f => f, f => "field" + fields.IndexOf(f).ToString(CultureInfo.InvariantCulture));
             b.Append('\n');
-            b.Append("        /// <summary>This rule can only match when <c>").Append(anchor.FieldPath).Append("</c> is one of its values")
-                .Append(anchor.IgnoreCase ? " (any case)" : string.Empty).Append(": the engine indexes it by them.</summary>\n");
-            b.Append("        public override ").Append(Runtime).Append(".RuleAnchor? Anchor => AnchorIndex;\n\n");
-            b.Append("        private static readonly ").Append(Runtime).Append(".RuleAnchor AnchorIndex = new ").Append(Runtime).Append(".RuleAnchor(\n");
-            b.Append("            ").Append(CSharp.String(anchor.FieldPath)).Append(",\n");
-            b.Append("            ignoreCase: ").Append(CSharp.Bool(anchor.IgnoreCase)).Append(",\n");
-            b.Append("            static e => ").Append(EcsNaming.Accessor("e", anchor.FieldPath)).Append(",\n");
-            b.Append(string.Join(",\n", anchor.Values.Select(v => "            " + CSharp.String(v)))).Append(");\n");
+            b.Append("        /// <summary>This rule can only match an event passing one of these tests (any case): the engine indexes it by them.</summary>\n");
+            b.Append("        public override ").Append(Runtime).Append(".RulePrefilter? Prefilter => PrefilterIndex;\n\n");
+            b.Append("        private static readonly ").Append(Runtime).Append(".RulePrefilter PrefilterIndex = CreatePrefilter();\n\n");
+            b.Append("        private static ").Append(Runtime).Append(".RulePrefilter CreatePrefilter()\n        {\n");
+            foreach (var (field, presence) in fields)
+            {
+                var local = locals[(field, presence)];
+                if (presence)
+                {
+                    // As ExistsCode reads it: a non-null ECS value, a non-null array element, any overflow value.
+                    var access = EcsNaming.Accessor("e", field.Path);
+                    if (!field.IsEcs)
+                    {
+                        b.Append("            var ").Append(local).Append("Handle = ").Append(Runtime).Append(".OverflowFieldRegistry.Register(")
+                            .Append(CSharp.String(field.Path)).Append(", ").Append(Runtime).Append(".OverflowKind.").Append(field.ValueKind).Append(");\n");
+                    }
+
+                    var test = !field.IsEcs
+                        ? "e => e.Overflow." + OverflowGetter(field.ValueKind) + "(" + local + "Handle).Length > 0"
+                        : "static e => " + (field.IsArray ? Matching + ".FieldValues.HasAny(" + access + ")" : access + " is not null");
+                    b.Append("            var ").Append(local).Append(" = ").Append(Runtime).Append(".PrefilterField.Presence(")
+                        .Append(CSharp.String(field.Path)).Append(", ").Append(test).Append(");\n");
+                    continue;
+                }
+
+                b.Append("            var ").Append(local).Append(" = ").Append(Runtime).Append(".PrefilterField.");
+                if (!field.IsEcs)
+                {
+                    b.Append("NonEcs(").Append(Runtime).Append(".OverflowFieldRegistry.Register(").Append(CSharp.String(field.Path)).Append(", ")
+                        .Append(Runtime).Append(".OverflowKind.").Append(field.ValueKind).Append("));\n");
+                }
+                else
+                {
+                    b.Append(field.IsArray ? "Array(" : "Single(").Append(CSharp.String(field.Path)).Append(", static e => ")
+                        .Append(EcsNaming.Accessor("e", field.Path)).Append(");\n");
+                }
+            }
+
+            b.Append("            return new ").Append(Runtime).Append(".RulePrefilter(\n");
+            b.Append(string.Join(",\n", prefilter.Atoms.Select(a => "                " + locals[(a.Field, a.Kind == PrefilterAtomKind.Exists)] + "." + AtomCall(a)))).Append(");\n");
+            b.Append("        }\n");
         }
+
+        private static string AtomCall(PrefilterAtom atom) => atom.Kind switch
+        {
+            PrefilterAtomKind.Exact => "Exact(" + CSharp.String(atom.Literal) + ")",
+            PrefilterAtomKind.Prefix when atom.Offset > 0 => "Prefix(" + CSharp.String(atom.Literal) + ", offset: " + atom.Offset.ToString(CultureInfo.InvariantCulture) + ")",
+            PrefilterAtomKind.Prefix => "Prefix(" + CSharp.String(atom.Literal) + ")",
+            PrefilterAtomKind.Suffix => "Suffix(" + CSharp.String(atom.Literal) + ")",
+            PrefilterAtomKind.Exists => "Exists()",
+            _ => "Contains(" + CSharp.String(atom.Literal) + ")",
+        };
 
         /// <summary>The test that <c>event.category</c> holds one of the categories (null: any event).</summary>
         private static string? CategoryCheck(Language.EquatableArray<string> categories) =>

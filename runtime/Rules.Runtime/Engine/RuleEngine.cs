@@ -1,6 +1,9 @@
 using System;
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
 
 namespace Rules.Runtime;
 
@@ -9,9 +12,9 @@ namespace Rules.Runtime;
 /// <list type="number">
 /// <item>by event category: rules are grouped by the categories they need (decided at build time); rules for any
 /// category form their own group;</item>
-/// <item>within a group, by anchor: a rule with a <see cref="RuleAnchor"/> sits in a hash table under each of its
-/// values, so one lookup of the event's value (per anchored field) finds the only rules that can match; the rest
-/// are run in turn.</item>
+/// <item>within a group, by prefilter: a rule with a <see cref="RulePrefilter"/> (a necessary condition: exact values,
+/// prefixes, suffixes or contained literals of string fields) sits in one shared index per field, so reading each
+/// indexed field once finds the only rules that can match; rules without one always run.</item>
 /// </list>
 /// Thread-safe for concurrent <see cref="Match"/> calls: everything is built in the constructor and read-only
 /// afterwards (no locks on the hot path). <see cref="Match"/> allocates nothing.
@@ -105,96 +108,113 @@ public sealed class RuleEngine
         return false;
     }
 
-    /// <summary>The rules of one category: anchored ones indexed by value, the others run in turn.</summary>
+    /// <summary>
+    /// The rules of one category. Every rule has an id (its position, so matches come out in catalog order); rules with
+    /// a prefilter are indexed per field (<see cref="FieldPrefilterIndex"/>), the others are always candidates. Per event:
+    /// start from the always-run set, let each field index mark what the event's values select, run the candidates.
+    /// </summary>
     private sealed class RuleGroup
     {
-        private readonly AnchorIndex[] _indexes;
-        private readonly EventRule[] _unanchored;
-        private readonly EventRule[] _all;
+        // A group this large would need more than 16 KB of stack for its candidate set: rent it instead.
+        private const int MaxStackWords = 2048;
+
+        private readonly EventRule[] _rules;
+        private readonly ulong[] _alwaysRun;
+        private readonly FieldPrefilterIndex[] _indexes;
+        private readonly (Func<EcsEvent, bool> HasValue, int[] Rules)[] _presence;
 
         public RuleGroup(List<EventRule> rules)
         {
-            _all = rules.ToArray();
-            var unanchored = new List<EventRule>();
-            var byField = new Dictionary<(string Field, bool IgnoreCase), (Func<EcsEvent, string?> Read, Dictionary<string, List<EventRule>> Rules)>();
-            foreach (var rule in rules)
+            _rules = rules.ToArray();
+            _alwaysRun = new ulong[CandidateSet.WordsFor(_rules.Length)];
+            var byField = new Dictionary<string, List<(PrefilterAtom Atom, int Rule)>>(StringComparer.Ordinal);
+            var presence = new Dictionary<string, (Func<EcsEvent, bool> HasValue, SortedSet<int> Rules)>(StringComparer.Ordinal);
+            for (var id = 0; id < _rules.Length; id++)
             {
-                var anchor = rule.Anchor;
-                if (anchor is null)
+                var prefilter = _rules[id].Prefilter;
+                if (prefilter is null)
                 {
-                    unanchored.Add(rule);
+                    _alwaysRun[id >> 6] |= 1UL << (id & 63);
                     continue;
                 }
 
-                var key = (anchor.FieldPath, anchor.IgnoreCase);
-                if (!byField.TryGetValue(key, out var index))
+                foreach (var atom in prefilter.Atoms)
                 {
-                    index = (anchor.Read, new Dictionary<string, List<EventRule>>(anchor.IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal));
-                    byField[key] = index;
-                }
-
-                foreach (var value in anchor.Values)
-                {
-                    if (!index.Rules.TryGetValue(value, out var list))
+                    if (atom.Kind == PrefilterAtomKind.Exists)
                     {
-                        index.Rules[value] = list = new List<EventRule>();
+                        if (!presence.TryGetValue(atom.Field.Path, out var present))
+                        {
+                            presence[atom.Field.Path] = present = (atom.Field.HasValue!, new SortedSet<int>());
+                        }
+
+                        present.Rules.Add(id);
+                        continue;
                     }
 
-                    if (!list.Contains(rule))
+                    if (!byField.TryGetValue(atom.Field.Path, out var atoms))
                     {
-                        list.Add(rule);
+                        byField[atom.Field.Path] = atoms = new List<(PrefilterAtom, int)>();
                     }
+
+                    atoms.Add((atom, id));
                 }
             }
 
-            _unanchored = unanchored.ToArray();
-            var indexes = new List<AnchorIndex>();
+            var indexes = new List<FieldPrefilterIndex>();
             foreach (var pair in byField)
             {
-                var frozen = new Dictionary<string, EventRule[]>(pair.Value.Rules.Comparer);
-                foreach (var entry in pair.Value.Rules)
-                {
-                    frozen[entry.Key] = entry.Value.ToArray();
-                }
-
-                indexes.Add(new AnchorIndex(pair.Value.Read, frozen.ToFrozenDictionary(pair.Value.Rules.Comparer)));
+                indexes.Add(FieldPrefilterIndex.Build(pair.Value));
             }
 
             _indexes = indexes.ToArray();
+            _presence = presence.Values.Select(p => (p.HasValue, p.Rules.ToArray())).ToArray();
         }
 
         public void Match(EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
         {
+            var words = _alwaysRun.Length;
+            ulong[]? rented = null;
+            var candidates = words <= MaxStackWords ? stackalloc ulong[words] : (rented = ArrayPool<ulong>.Shared.Rent(words)).AsSpan(0, words);
             if (e.Overflow.HoldsEcsValues)
             {
-                // An array in a single-valued ECS field (docs/event-record.md): an anchor reads the first value only,
-                // so every rule runs; their conditions read every value.
-                Run(_all, e, matches, firstNew, deduplicate);
-                return;
+                // An array in a single-valued ECS field (docs/event-record.md): the prefilters read such a field's
+                // first value only, so every rule of the group is a candidate; their conditions read every value.
+                CandidateSet.MarkAll(candidates, _rules.Length);
             }
-
-            foreach (var index in _indexes)
+            else
             {
-                var value = index.Read(e);
-                if (value is null || !index.RulesByValue.TryGetValue(value, out var candidates))
+                _alwaysRun.CopyTo(candidates);
+                foreach (var index in _indexes)
                 {
-                    continue;
+                    index.Collect(e, candidates);
                 }
 
-                Run(candidates, e, matches, firstNew, deduplicate);
+                foreach (var (hasValue, rules) in _presence)
+                {
+                    if (hasValue(e))
+                    {
+                        CandidateSet.Mark(candidates, rules);
+                    }
+                }
             }
 
-            Run(_unanchored, e, matches, firstNew, deduplicate);
-        }
-
-        private static void Run(EventRule[] rules, EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
-        {
-            foreach (var rule in rules)
+            for (var w = 0; w < words; w++)
             {
-                if (rule.MatchesCondition(e) && !(deduplicate && AlreadyMatched(matches, firstNew, rule)))
+                var word = candidates[w];
+                while (word != 0)
                 {
-                    matches.Add(rule);
+                    var rule = _rules[(w << 6) | BitOperations.TrailingZeroCount(word)];
+                    word &= word - 1;
+                    if (rule.MatchesCondition(e) && !(deduplicate && AlreadyMatched(matches, firstNew, rule)))
+                    {
+                        matches.Add(rule);
+                    }
                 }
+            }
+
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
             }
         }
 
@@ -211,6 +231,4 @@ public sealed class RuleEngine
             return false;
         }
     }
-
-    private sealed record AnchorIndex(Func<EcsEvent, string?> Read, FrozenDictionary<string, EventRule[]> RulesByValue);
 }

@@ -36,6 +36,6 @@ public abstract class EventRule : CompiledRule
     /// category. Never allocates.</summary>
     public abstract bool MatchesCondition(EcsEvent e);
 
-    /// <summary>The exact-value test the engine may index this rule by (null: none); see <see cref="RuleAnchor"/>.</summary>
-    public virtual RuleAnchor? Anchor => null;
+    /// <summary>A necessary condition the engine may index this rule by (null: none); see <see cref="RulePrefilter"/>.</summary>
+    public virtual RulePrefilter? Prefilter => null;
 }

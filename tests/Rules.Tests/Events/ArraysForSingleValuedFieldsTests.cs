@@ -141,7 +141,7 @@ public class ArraysForSingleValuedFieldsTests
     {
         var set = CompiledRuleSet.Compile(CompiledRuleSet.Rule("process where process.name == \"x.exe\"", name: "Anchored name"));
         var rule = Rule(set, "Anchored name");
-        Assert.NotNull(rule.Anchor); // the engine indexes the rule by process.name
+        Assert.NotNull(rule.Prefilter); // the engine indexes the rule by process.name
         var engine = new RuleEngine(set.Rules);
         var matches = new List<EventRule>();
         engine.Match(ProcessNamed("[\"a.exe\",\"x.exe\"]"), matches);

@@ -94,10 +94,10 @@ public class KqlNestedTests
         Assert.Contains(CompileNested("process.parent:{ name:x }").Diagnostics, d => d.Id == "DR6002" && d.IsError);
 
     [Fact]
-    public void The_anchor_never_comes_from_inside_a_nested_query()
+    public void No_prefilter_comes_from_inside_a_nested_query()
     {
         var (condition, _) = CompileNested("gcp.binding_deltas:{ role:x }");
-        Assert.Null(AnchorSelection.Select(new EventQueryPlan(default, condition!)));
+        Assert.Null(PrefilterSelection.Select(new EventQueryPlan(default, condition!)));
     }
 
     // ------------------------------------------------------------------ query-DSL filters

@@ -1,0 +1,274 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Rules.Language.Ir;
+using Rules.Language.Schema;
+
+namespace Rules.Language.Optimization
+{
+    /// <summary>What a prefilter atom asks of one value of its field (compared ignoring case, see PrefilterSelection).</summary>
+    public enum PrefilterAtomKind
+    {
+        /// <summary>The whole value equals the literal.</summary>
+        Exact,
+        /// <summary>The value holds the literal at <see cref="PrefilterAtom.Offset"/> (after that many characters).</summary>
+        Prefix,
+        /// <summary>The value ends with the literal.</summary>
+        Suffix,
+        /// <summary>The value contains the literal somewhere.</summary>
+        Contains,
+        /// <summary>The field has a value at all (no literal): for tests that fail on a missing field but offer no
+        /// literal (text fields, regexes, CIDR ranges, comparisons) - a script-block rule needs a script block.</summary>
+        Exists,
+    }
+
+    /// <summary>One necessary test on one value of a string field.</summary>
+    public sealed record PrefilterAtom(BoundField Field, PrefilterAtomKind Kind, string Literal, int Offset);
+
+    /// <summary>
+    /// A necessary condition of a rule: the rule can only match an event where some value of some atom's field passes
+    /// that atom (a disjunction). The engine indexes rules by their atoms, per field, so an event meets only the rules
+    /// one of its values selects; the rule's full condition still decides.
+    /// </summary>
+    public sealed record RulePrefilter(EquatableArray<PrefilterAtom> Atoms)
+    {
+        /// <summary>The estimated share of events that pass (lower is better); see PrefilterSelection.Cost.</summary>
+        public double Cost => Atoms.Sum(PrefilterSelection.Cost);
+    }
+
+    /// <summary>
+    /// Picks a rule's prefilter at build time from its condition's structure:
+    /// <list type="bullet">
+    /// <item>a string test on an indexable field gives one atom per pattern (the best literal each pattern requires:
+    /// the whole value, a prefix - after leading <c>?</c>s, as an offset -, a suffix, or a literal run inside);</item>
+    /// <item>an AND needs all its operands, so any one operand's prefilter is a prefilter of the AND: the cheapest;</item>
+    /// <item>an OR needs one of its operands: the union of all operands' prefilters, or none if one operand has none;</item>
+    /// <item>a test that fails when its field has no value but offers no literal (a text-field match, a regex, a CIDR
+    /// range, a comparison with a literal, an exists test) gives an Exists atom: the field must have a value;</item>
+    /// <item>anything else (NOT, functions of fields, constants) has none.</item>
+    /// </list>
+    /// Exact by construction: each step keeps a necessary condition, so the prefilter is a superset of the rule.
+    /// Case: atoms are compared ignoring case at run time whatever the rule says (a superset again), and only ASCII
+    /// characters of literals are kept (any other character acts as <c>?</c>), so the runtime's per-character
+    /// upper-case fold provably agrees with the matchers' OrdinalIgnoreCase (tests/Rules.Tests/Engine, CaseFolding).
+    /// Low-cardinality fields (host.os.type, event.type ...) say too little to index.
+    /// </summary>
+    public static class PrefilterSelection
+    {
+        /// <summary>Contains-literals shorter than this would hit nearly every value (and slow the shared search).</summary>
+        public const int MinimumContainsLength = 3;
+
+        private static readonly HashSet<string> LowCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "host.os.type", "host.os.family", "host.os.platform", "host.os.name", "event.type", "event.kind", "event.outcome",
+            "event.category", "agent.type", "network.direction", "network.transport", "network.type", "ecs.version",
+            "data_stream.type", "data_stream.namespace",
+        };
+
+        // Fields of a few dozen values: an exact test on them still narrows (an integration's dataset rules out every
+        // Elastic Defend event), but less than a process name does.
+        // An integration's dataset rules out every event of the others: integration rules indexed by it instead of
+        // by their own fields (okta.event_type ...) leave far fewer fields for the engine to read per event.
+        private static readonly HashSet<string> DatasetFields = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "event.dataset", "data_stream.dataset",
+        };
+
+        private static readonly HashSet<string> MediumCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "event.action", "event.dataset", "event.module", "data_stream.dataset", "event.code", "event.provider",
+        };
+
+        public static RulePrefilter? Select(EventQueryPlan plan) => Of(plan.Condition);
+
+        /// <summary>The estimated share of values an atom lets through: exact tests are nearly free of false
+        /// candidates, anchored literals better than floating ones, longer literals better than short ones.</summary>
+        public static double Cost(PrefilterAtom atom) => atom.Kind switch
+        {
+            PrefilterAtomKind.Exact when DatasetFields.Contains(atom.Field.Path) => 0.0005,
+            PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
+            // Most fields are in most events of their category: presence is the last resort.
+            PrefilterAtomKind.Exists => 50,
+            PrefilterAtomKind.Prefix or PrefilterAtomKind.Suffix => Math.Pow(0.85, atom.Literal.Length),
+            _ => 2 * Math.Pow(0.85, atom.Literal.Length),
+        };
+
+        private static RulePrefilter? Of(BoolExpr expr)
+        {
+            switch (expr)
+            {
+                case StringMatchExpr { Target: FieldExpr { Field: var field } } match when IsIndexable(field) && match.Kind != StringMatchKind.Regex:
+                    var atoms = new List<PrefilterAtom>();
+                    foreach (var pattern in match.Patterns)
+                    {
+                        var atom = BestAtom(field, Tokens(match.Kind, pattern));
+                        if (atom is null)
+                        {
+                            // A pattern without a literal worth indexing (`*`, `?`) still needs a value.
+                            return Present(field);
+                        }
+
+                        atoms.Add(atom);
+                    }
+
+                    return atoms.Count == 0 ? null : new RulePrefilter(atoms.Distinct().ToArray());
+                case StringMatchExpr { Target: FieldExpr { Field: var field } }:
+                    return Present(field);
+                case TextMatchExpr text:
+                    return Present(text.Field);
+                case TextMatchAnyExpr any:
+                    return Present(any.Field);
+                case TextTokenWildcardExpr tokenWildcard:
+                    return Present(tokenWildcard.Field);
+                case CidrMatchExpr { Target: FieldExpr { Field: var field } }:
+                    return Present(field);
+                case ExistsExpr exists:
+                    return Present(exists.Field);
+                // The generated comparison tests both operands for null first (RuleEmitter.Compare; its PresenceGuard
+                // relies on the same), so a comparison of a field with a non-null literal fails without the field.
+                case CompareExpr { Left: FieldExpr { Field: var field }, Right: LiteralExpr { LiteralType: not IrType.Null } }:
+                    return Present(field);
+                case CompareExpr { Left: LiteralExpr { LiteralType: not IrType.Null }, Right: FieldExpr { Field: var field } }:
+                    return Present(field);
+                case AndExpr and:
+                    RulePrefilter? best = null;
+                    foreach (var operand in and.Operands)
+                    {
+                        var candidate = Of(operand);
+                        if (candidate is not null && (best is null || candidate.Cost < best.Cost))
+                        {
+                            best = candidate;
+                        }
+                    }
+
+                    return best;
+                case OrExpr or:
+                    var union = new List<PrefilterAtom>();
+                    foreach (var operand in or.Operands)
+                    {
+                        var part = Of(operand);
+                        if (part is null)
+                        {
+                            return null;
+                        }
+
+                        union.AddRange(part.Atoms);
+                    }
+
+                    return union.Count == 0 ? null : new RulePrefilter(union.Distinct().ToArray());
+                default:
+                    return null;
+            }
+        }
+
+        private static RulePrefilter? Present(BoundField field) =>
+            LowCardinalityFields.Contains(field.Path) ? null : new RulePrefilter(new[] { new PrefilterAtom(field, PrefilterAtomKind.Exists, string.Empty, 0) });
+
+        /// <summary>
+        /// String fields the engine can read exactly as the generated matcher does: ECS fields (single or array) and
+        /// non-ECS (overflow) fields, optional or not; not text fields (their tests are on analysed tokens).
+        /// </summary>
+        public static bool IsIndexable(BoundField field) =>
+            field.ValueKind == FieldValueKind.String && !LowCardinalityFields.Contains(field.Path);
+
+        // A pattern as a sequence of tokens: a literal ASCII character, AnyOne ('?', or a character the index does not
+        // fold) or AnyRun ('*').
+        private const char AnyOne = '\u0001';
+        private const char AnyRun = '\u0002';
+
+        private static string Tokens(StringMatchKind kind, string pattern)
+        {
+            var b = new StringBuilder(pattern.Length + 2);
+            if (kind == StringMatchKind.EndsWith || kind == StringMatchKind.Contains)
+            {
+                b.Append(AnyRun);
+            }
+
+            foreach (var c in pattern)
+            {
+                if (kind == StringMatchKind.Wildcard && c == '*')
+                {
+                    b.Append(AnyRun);
+                }
+                else if ((kind == StringMatchKind.Wildcard && c == '?') || c >= 0x80 || c == AnyOne || c == AnyRun)
+                {
+                    b.Append(AnyOne);
+                }
+                else
+                {
+                    b.Append(c);
+                }
+            }
+
+            if (kind == StringMatchKind.StartsWith || kind == StringMatchKind.Contains)
+            {
+                b.Append(AnyRun);
+            }
+
+            return b.ToString();
+        }
+
+        /// <summary>The cheapest atom every value matching the token pattern passes; null when it requires no literal
+        /// worth indexing (<c>*</c>, <c>?</c>, a two-letter contains ...).</summary>
+        private static PrefilterAtom? BestAtom(BoundField field, string tokens)
+        {
+            if (tokens.IndexOf(AnyOne) < 0 && tokens.IndexOf(AnyRun) < 0)
+            {
+                return new PrefilterAtom(field, PrefilterAtomKind.Exact, tokens, 0);
+            }
+
+            var candidates = new List<PrefilterAtom>();
+
+            // Prefix: leading AnyOnes are an offset (value lengths are in UTF-16 units on both sides).
+            var offset = 0;
+            while (offset < tokens.Length && tokens[offset] == AnyOne)
+            {
+                offset++;
+            }
+
+            var prefix = LiteralRun(tokens, offset);
+            if (prefix.Length > 0)
+            {
+                candidates.Add(new PrefilterAtom(field, PrefilterAtomKind.Prefix, prefix, offset));
+            }
+
+            var suffixStart = tokens.Length;
+            while (suffixStart > 0 && IsLiteral(tokens[suffixStart - 1]))
+            {
+                suffixStart--;
+            }
+
+            if (suffixStart < tokens.Length && suffixStart > 0)
+            {
+                candidates.Add(new PrefilterAtom(field, PrefilterAtomKind.Suffix, tokens.Substring(suffixStart), 0));
+            }
+
+            for (var start = 0; start < tokens.Length;)
+            {
+                var run = LiteralRun(tokens, start);
+                if (run.Length >= MinimumContainsLength)
+                {
+                    candidates.Add(new PrefilterAtom(field, PrefilterAtomKind.Contains, run, 0));
+                }
+
+                start += Math.Max(run.Length, 1);
+            }
+
+            return candidates.OrderBy(Cost).ThenBy(a => a.Kind).FirstOrDefault();
+        }
+
+        private static bool IsLiteral(char token) => token != AnyOne && token != AnyRun;
+
+        private static string LiteralRun(string tokens, int start)
+        {
+            var end = start;
+            while (end < tokens.Length && IsLiteral(tokens[end]))
+            {
+                end++;
+            }
+
+            return tokens.Substring(start, end - start);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System;
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace Rules.Runtime;
+
+/// <summary>
+/// All prefilter atoms of one category group's rules on one field, in one structure per kind: a hash table of exact
+/// values, one trie of prefixes per offset, a trie of reversed suffixes, and for contains-literals a vectorised
+/// multi-string search (<see cref="SearchValues{T}"/>, ordinal ignoring case, on ASCII text) whose hits a trie
+/// resolves into literals.
+/// <see cref="Collect"/> reads the field's values once (as the generated matchers do: single value, array elements,
+/// non-ECS values) and marks every rule one of them selects. Immutable; allocates nothing per event.
+/// </summary>
+internal sealed class FieldPrefilterIndex
+{
+    private readonly PrefilterField _field;
+    private readonly FrozenDictionary<string, int[]>? _exact;
+    private readonly int[] _prefixOffsets;
+    private readonly LiteralTrie[] _prefixes;
+    private readonly LiteralTrie? _suffixes;
+    private readonly SearchValues<string>? _containsSearch;
+    private readonly LiteralTrie? _contains;
+
+    private FieldPrefilterIndex(PrefilterField field, FrozenDictionary<string, int[]>? exact, int[] prefixOffsets, LiteralTrie[] prefixes,
+        LiteralTrie? suffixes, SearchValues<string>? containsSearch, LiteralTrie? contains)
+    {
+        _field = field;
+        _exact = exact;
+        _prefixOffsets = prefixOffsets;
+        _prefixes = prefixes;
+        _suffixes = suffixes;
+        _containsSearch = containsSearch;
+        _contains = contains;
+    }
+
+    public string Path => _field.Path;
+
+    /// <summary>Builds the index of (atom, rule id) pairs, all on one field.</summary>
+    public static FieldPrefilterIndex Build(IReadOnlyList<(PrefilterAtom Atom, int Rule)> atoms)
+    {
+        var field = atoms[0].Atom.Field;
+        var exact = new Dictionary<string, SortedSet<int>>(StringComparer.OrdinalIgnoreCase);
+        var prefixes = new SortedDictionary<int, LiteralTrie.Builder>();
+        var suffixes = new LiteralTrie.Builder();
+        var contains = new LiteralTrie.Builder();
+        var containsLiterals = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (atom, rule) in atoms)
+        {
+            if (atom.Kind != PrefilterAtomKind.Exact && atom.Literal.Length == 0)
+            {
+                throw new ArgumentException($"Rule prefilter atom '{atom}' has an empty literal.");
+            }
+
+            switch (atom.Kind)
+            {
+                case PrefilterAtomKind.Exact:
+                    if (!exact.TryGetValue(atom.Literal, out var rules))
+                    {
+                        exact[atom.Literal] = rules = new SortedSet<int>();
+                    }
+
+                    rules.Add(rule);
+                    break;
+                case PrefilterAtomKind.Prefix:
+                    if (!prefixes.TryGetValue(atom.Offset, out var trie))
+                    {
+                        prefixes[atom.Offset] = trie = new LiteralTrie.Builder();
+                    }
+
+                    trie.Add(atom.Literal, reversed: false, rule);
+                    break;
+                case PrefilterAtomKind.Suffix:
+                    suffixes.Add(atom.Literal, reversed: true, rule);
+                    break;
+                default:
+                    contains.Add(atom.Literal, reversed: false, rule);
+                    containsLiterals.Add(CaseFolding.Fold(atom.Literal));
+                    break;
+            }
+        }
+
+        return new FieldPrefilterIndex(
+            field,
+            exact.Count == 0 ? null : exact.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
+            prefixes.Keys.ToArray(),
+            prefixes.Values.Select(b => b.Build()).ToArray(),
+            suffixes.IsEmpty ? null : suffixes.Build(),
+            containsLiterals.Count == 0 ? null : SearchValues.Create(containsLiterals.ToArray(), StringComparison.OrdinalIgnoreCase),
+            contains.IsEmpty ? null : contains.Build());
+    }
+
+    /// <summary>Marks in <paramref name="candidates"/> every rule that some value of the field selects.</summary>
+    public void Collect(EcsEvent e, Span<ulong> candidates)
+    {
+        if (_field.ReadSingle is { } single)
+        {
+            if (single(e) is { } value)
+            {
+                Probe(value, candidates);
+            }
+        }
+        else if (_field.ReadArray is { } array)
+        {
+            if (array(e) is { } values)
+            {
+                foreach (var value in values)
+                {
+                    if (value is not null)
+                    {
+                        Probe(value, candidates);
+                    }
+                }
+            }
+        }
+        else
+        {
+            foreach (var value in e.Overflow.GetStrings(_field.Overflow!.Value))
+            {
+                if (value is not null)
+                {
+                    Probe(value, candidates);
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks the rules one value selects.</summary>
+    public void Probe(string value, Span<ulong> candidates)
+    {
+        if (_exact is not null && _exact.TryGetValue(value, out var exactRules))
+        {
+            CandidateSet.Mark(candidates, exactRules);
+        }
+
+        for (var i = 0; i < _prefixes.Length; i++)
+        {
+            var offset = _prefixOffsets[i];
+            if (offset < value.Length)
+            {
+                _prefixes[i].Walk(value, offset, backward: false, candidates);
+            }
+        }
+
+        _suffixes?.Walk(value, value.Length, backward: true, candidates);
+
+        if (_containsSearch is not null)
+        {
+            FindContained(value, candidates);
+        }
+    }
+
+    // The vectorised search compares ordinally ignoring case, which is the fold exactly on ASCII text only; text with
+    // other characters (rare in these fields) is walked from every position instead.
+    private void FindContained(string value, Span<ulong> candidates)
+    {
+        var span = value.AsSpan();
+        if (!Ascii.IsValid(span))
+        {
+            for (var start = 0; start < span.Length; start++)
+            {
+                _contains!.Walk(span, start, backward: false, candidates);
+            }
+
+            return;
+        }
+
+        var position = 0;
+        while (position < span.Length)
+        {
+            var hit = span.Slice(position).IndexOfAny(_containsSearch!);
+            if (hit < 0)
+            {
+                break;
+            }
+
+            _contains!.Walk(span, position + hit, backward: false, candidates);
+            position += hit + 1;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+
+namespace Rules.Runtime;
+
+/// <summary>
+/// A trie of case-folded literals (<see cref="CaseFolding"/>), each with the ids of the rules it stands for. A walk
+/// along a value from a position marks, in a bit set over rule ids, the rules of every literal the value spells from
+/// there: the prefix index walks forward from an offset, the suffix index walks backward from the end over reversed
+/// literals, the contains index walks forward from each position where a literal was found. Immutable after
+/// <see cref="Builder.Build"/>; walks allocate nothing.
+/// </summary>
+internal sealed class LiteralTrie
+{
+    // Node n: its children's folded characters (sorted), the children's node numbers, the rules whose literal ends here.
+    private readonly char[][] _keys;
+    private readonly int[][] _children;
+    private readonly int[][] _rules;
+
+    private LiteralTrie(char[][] keys, int[][] children, int[][] rules)
+    {
+        _keys = keys;
+        _children = children;
+        _rules = rules;
+    }
+
+    public int NodeCount => _keys.Length;
+
+    /// <summary>Marks the rules of every literal that <paramref name="value"/> spells from <paramref name="start"/>,
+    /// reading forward (<paramref name="backward"/> false) or backward from <paramref name="start"/> - 1.</summary>
+    public void Walk(ReadOnlySpan<char> value, int start, bool backward, Span<ulong> candidates)
+    {
+        var node = 0;
+        var step = backward ? -1 : 1;
+        for (var i = backward ? start - 1 : start; (uint)i < (uint)value.Length; i += step)
+        {
+            var index = Array.IndexOf(_keys[node], CaseFolding.Fold(value[i]));
+            if (index < 0)
+            {
+                return;
+            }
+
+            node = _children[node][index];
+            CandidateSet.Mark(candidates, _rules[node]);
+        }
+    }
+
+    internal sealed class Builder
+    {
+        private readonly List<SortedDictionary<char, int>> _children = new() { new SortedDictionary<char, int>() };
+        private readonly List<SortedSet<int>> _rules = new() { new SortedSet<int>() };
+
+        public bool IsEmpty => _children.Count == 1;
+
+        /// <summary>Adds a non-empty literal (folded here), read backward when <paramref name="reversed"/>.</summary>
+        public void Add(string literal, bool reversed, int rule)
+        {
+            var node = 0;
+            for (var k = 0; k < literal.Length; k++)
+            {
+                var c = CaseFolding.Fold(literal[reversed ? literal.Length - 1 - k : k]);
+                if (!_children[node].TryGetValue(c, out var child))
+                {
+                    child = _children.Count;
+                    _children.Add(new SortedDictionary<char, int>());
+                    _rules.Add(new SortedSet<int>());
+                    _children[node][c] = child;
+                }
+
+                node = child;
+            }
+
+            _rules[node].Add(rule);
+        }
+
+        public LiteralTrie Build()
+        {
+            var keys = new char[_children.Count][];
+            var children = new int[_children.Count][];
+            var rules = new int[_children.Count][];
+            for (var n = 0; n < _children.Count; n++)
+            {
+                keys[n] = new List<char>(_children[n].Keys).ToArray();
+                children[n] = new List<int>(_children[n].Values).ToArray();
+                rules[n] = new List<int>(_rules[n]).ToArray();
+            }
+
+            return new LiteralTrie(keys, children, rules);
+        }
+    }
+}
+
+/// <summary>A set of rule ids as bits (one per rule of a group), on the stack of one Match call.</summary>
+internal static class CandidateSet
+{
+    public static int WordsFor(int rules) => (rules + 63) >> 6;
+
+    public static void Mark(Span<ulong> candidates, int[] rules)
+    {
+        foreach (var rule in rules)
+        {
+            candidates[rule >> 6] |= 1UL << (rule & 63);
+        }
+    }
+
+    /// <summary>Marks rules 0 to <paramref name="count"/> - 1, and no bit beyond them.</summary>
+    public static void MarkAll(Span<ulong> candidates, int count)
+    {
+        var full = count >> 6;
+        candidates.Slice(0, full).Fill(ulong.MaxValue);
+        if ((count & 63) != 0)
+        {
+            candidates[full] = (1UL << (count & 63)) - 1;
+        }
+    }
+}

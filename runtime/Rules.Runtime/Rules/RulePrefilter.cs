@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+
+namespace Rules.Runtime;
+
+/// <summary>How the engine reads a string field's values, exactly as the rule's generated matcher reads them.</summary>
+public sealed class PrefilterField
+{
+    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow, Func<EcsEvent, bool>? hasValue = null)
+    {
+        Path = path;
+        HasValue = hasValue;
+        ReadSingle = single;
+        ReadArray = array;
+        Overflow = overflow;
+    }
+
+    public string Path { get; }
+
+    /// <summary>A single-valued ECS field's generated accessor.</summary>
+    public Func<EcsEvent, string?>? ReadSingle { get; }
+
+    /// <summary>An array ECS field's generated accessor.</summary>
+    public Func<EcsEvent, string?[]?>? ReadArray { get; }
+
+    /// <summary>A non-ECS field's overflow handle.</summary>
+    public OverflowField? Overflow { get; }
+
+    /// <summary>For a field read only for its presence (any kind): the generated exists test.</summary>
+    public Func<EcsEvent, bool>? HasValue { get; }
+
+    public static PrefilterField Single(string path, Func<EcsEvent, string?> read) => new(path, read, null, null);
+
+    public static PrefilterField Array(string path, Func<EcsEvent, string?[]?> read) => new(path, null, read, null);
+
+    public static PrefilterField NonEcs(OverflowField field) => new(field.Path, null, null, field);
+
+    public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue) => new(path, null, null, null, hasValue);
+
+    public PrefilterAtom Exact(string literal) => new(this, PrefilterAtomKind.Exact, literal, 0);
+
+    public PrefilterAtom Prefix(string literal, int offset = 0) => new(this, PrefilterAtomKind.Prefix, literal, offset);
+
+    public PrefilterAtom Suffix(string literal) => new(this, PrefilterAtomKind.Suffix, literal, 0);
+
+    public PrefilterAtom Contains(string literal) => new(this, PrefilterAtomKind.Contains, literal, 0);
+
+    public PrefilterAtom Exists() => HasValue is null
+        ? throw new InvalidOperationException($"'{Path}' is read for its values: an exists atom needs a presence reader.")
+        : new(this, PrefilterAtomKind.Exists, string.Empty, 0);
+
+    public override string ToString() => Path;
+}
+
+/// <summary>What an atom asks of one value of its field, always ignoring case (<see cref="CaseFolding"/>).</summary>
+public enum PrefilterAtomKind
+{
+    /// <summary>The whole value equals the literal.</summary>
+    Exact,
+    /// <summary>The value holds the literal after <see cref="PrefilterAtom.Offset"/> characters.</summary>
+    Prefix,
+    /// <summary>The value ends with the literal.</summary>
+    Suffix,
+    /// <summary>The value contains the literal.</summary>
+    Contains,
+    /// <summary>The field has a value (<see cref="PrefilterField.HasValue"/>); no literal.</summary>
+    Exists,
+}
+
+/// <summary>One necessary test on one value of a string field (generated from the rule's condition).</summary>
+public sealed record PrefilterAtom(PrefilterField Field, PrefilterAtomKind Kind, string Literal, int Offset)
+{
+    /// <summary>The atom on one value, the reference semantics the engine's index implements.</summary>
+    public bool IsMatch(string? value)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        return Kind switch
+        {
+            PrefilterAtomKind.Exact => string.Equals(value, Literal, StringComparison.OrdinalIgnoreCase),
+            PrefilterAtomKind.Prefix => value.Length >= Offset + Literal.Length && CaseFolding.EqualsFolded(value.AsSpan(Offset, Literal.Length), Literal),
+            PrefilterAtomKind.Exists => true,
+            PrefilterAtomKind.Suffix => value.Length >= Literal.Length && CaseFolding.EqualsFolded(value.AsSpan(value.Length - Literal.Length), Literal),
+            _ => CaseFolding.IndexOfFolded(value, Literal) >= 0,
+        };
+    }
+
+    public override string ToString() => $"{Field.Path} {Kind} \"{Literal}\"{(Offset > 0 ? " at " + Offset : string.Empty)}";
+}
+
+/// <summary>
+/// A necessary condition of a rule, chosen at build time (generator: Optimization/PrefilterSelection): the rule can only
+/// match an event where some value of some atom's field passes the atom. The engine indexes rules by their atoms so an
+/// event meets only the rules its values select; the rule's own condition always decides (docs/architecture.md,
+/// "Dispatch").
+/// </summary>
+public sealed class RulePrefilter
+{
+    public RulePrefilter(params PrefilterAtom[] atoms)
+    {
+        if (atoms.Length == 0)
+        {
+            throw new ArgumentException("A prefilter needs at least one atom.", nameof(atoms));
+        }
+
+        Atoms = atoms;
+    }
+
+    public IReadOnlyList<PrefilterAtom> Atoms { get; }
+
+    /// <summary>The reference semantics: some value of some atom's field passes the atom (tests use it).</summary>
+    public bool Admits(EcsEvent e)
+    {
+        foreach (var atom in Atoms)
+        {
+            var field = atom.Field;
+            if (atom.Kind == PrefilterAtomKind.Exists)
+            {
+                if (field.HasValue!(e))
+                {
+                    return true;
+                }
+            }
+            else if (field.ReadSingle is { } single)
+            {
+                if (atom.IsMatch(single(e)))
+                {
+                    return true;
+                }
+            }
+            else if (field.ReadArray is { } array)
+            {
+                foreach (var value in array(e) ?? System.Array.Empty<string?>())
+                {
+                    if (atom.IsMatch(value))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var value in e.Overflow.GetStrings(field.Overflow!.Value))
+                {
+                    if (atom.IsMatch(value))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}

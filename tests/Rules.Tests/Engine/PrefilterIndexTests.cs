@@ -1,0 +1,121 @@
+using Rules.Runtime;
+
+namespace Rules.Tests.Engine;
+
+/// <summary>
+/// The per-field prefilter index (exact hash, prefix tries per offset, suffix trie, vectorised contains search) must
+/// mark exactly the rules whose atoms the naive reference (<see cref="PrefilterAtom.IsMatch"/>) admits, and its case
+/// fold must agree with the matchers' OrdinalIgnoreCase, or the index could drop a rule that matches.
+/// </summary>
+public class PrefilterIndexTests
+{
+    [Fact]
+    public void Case_fold_equates_everything_the_matchers_equate_with_an_ASCII_literal_character()
+    {
+        Span<char> literal = stackalloc char[1];
+        Span<char> value = stackalloc char[1];
+        for (var a = (char)0; a < 0x80; a++)
+        {
+            literal[0] = a;
+            for (var v = 0; v <= char.MaxValue; v++)
+            {
+                value[0] = (char)v;
+                var folded = CaseFolding.Fold((char)v) == CaseFolding.Fold(a);
+                var ordinalIgnoreCase = MemoryExtensions.Equals(value, literal, StringComparison.OrdinalIgnoreCase);
+                Assert.True(!ordinalIgnoreCase || folded, $"U+{v:X4} vs '{a}': OrdinalIgnoreCase equal, fold not");
+
+                // WildcardPattern's '?' path compares characters by ToUpperInvariant: whatever it equates, the fold does.
+                Assert.True(char.ToUpperInvariant((char)v) != char.ToUpperInvariant(a) || folded, $"U+{v:X4} vs '{a}' by ToUpperInvariant");
+
+                // On ASCII text the fold is OrdinalIgnoreCase exactly (the contains search relies on it).
+                Assert.True(v >= 0x80 || ordinalIgnoreCase == folded, $"U+{v:X4} vs '{a}' on ASCII");
+            }
+        }
+
+        // The edges: the long s folds like ToUpperInvariant (which OrdinalIgnoreCase does not), the Kelvin sign does not fold to K.
+        Assert.Equal('S', CaseFolding.Fold('\u017F'));
+        Assert.NotEqual('K', CaseFolding.Fold('\u212A'));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Index_marks_exactly_the_rules_the_reference_admits(int seed)
+    {
+        var random = new Random(seed);
+        // A small alphabet so literals recur and overlap; 'ſ', 'ı' and the Kelvin sign test the fold's edges.
+        const string alphabet = "abAB\\:.xX\u017F\u0131\u212As";
+        string Text(int min, int max) => new(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        string AsciiText(int min, int max) => new(Text(min, max).Select(c => c < 0x80 ? c : 'a').ToArray());
+
+        var field = PrefilterField.Single("test.field", static e => e.Process?.Name);
+        for (var round = 0; round < 20; round++)
+        {
+            var atoms = new List<(PrefilterAtom Atom, int Rule)>();
+            var rules = random.Next(1, 150);
+            for (var rule = 0; rule < rules; rule++)
+            {
+                for (var k = random.Next(1, 4); k > 0; k--)
+                {
+                    var atom = random.Next(4) switch
+                    {
+                        0 => field.Exact(AsciiText(0, 4)),
+                        1 => field.Prefix(AsciiText(1, 4), offset: random.Next(3)),
+                        2 => field.Suffix(AsciiText(1, 4)),
+                        _ => field.Contains(AsciiText(1, 4)),
+                    };
+                    atoms.Add((atom, rule));
+                }
+            }
+
+            var index = FieldPrefilterIndex.Build(atoms);
+            var words = (rules + 63) / 64;
+            for (var v = 0; v < 300; v++)
+            {
+                var value = Text(0, 12);
+                var marked = new ulong[words];
+                index.Probe(value, marked);
+                var expected = atoms.Where(a => a.Atom.IsMatch(value)).Select(a => a.Rule).ToHashSet();
+                for (var rule = 0; rule < rules; rule++)
+                {
+                    var isMarked = (marked[rule >> 6] & (1UL << (rule & 63))) != 0;
+                    Assert.True(expected.Contains(rule) == isMarked,
+                        $"seed {seed}, value \"{value}\", rule {rule}: reference {expected.Contains(rule)}, index {isMarked}; atoms {string.Join("; ", atoms.Where(a => a.Rule == rule).Select(a => a.Atom))}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Engine_reads_every_element_of_arrays_and_non_ECS_fields()
+    {
+        var onArgs = new ProbeRule("args", new RulePrefilter(PrefilterField.Array("process.args", static e => e.Process?.Args).Contains("-ENC")));
+        var overflow = OverflowFieldRegistry.Register("custom.prefilter.test", OverflowKind.String);
+        var onCustom = new ProbeRule("custom", new RulePrefilter(PrefilterField.NonEcs(overflow).Suffix(".ps1")));
+        var always = new ProbeRule("always", null);
+        var engine = new RuleEngine(new EventRule[] { onArgs, onCustom, always });
+        var matches = new List<EventRule>();
+
+        var e = new EcsEvent { Event = new() { Category = new[] { "process" } }, Process = new() { Args = new[] { "powershell.exe", null!, "x -enc AAAA" } } };
+        e.Set("custom.prefilter.test", "first", "C:\\Temp\\RUN.PS1");
+        engine.Match(e, matches);
+        Assert.Equal(new[] { "args", "custom", "always" }, matches.Select(r => r.Metadata.RuleId));
+
+        matches.Clear();
+        engine.Match(new EcsEvent { Event = new() { Category = new[] { "process" } } }, matches);
+        Assert.Equal(new[] { "always" }, matches.Select(r => r.Metadata.RuleId));
+    }
+
+    /// <summary>A rule whose condition always holds: the engine then returns exactly what its prefilter admits.</summary>
+    private sealed class ProbeRule(string id, RulePrefilter? prefilter)
+        : EventRule(new RuleMetadata { RuleId = id, Name = id, Type = "query", Severity = "low" }, new[] { "process" })
+    {
+        public override RulePrefilter? Prefilter => prefilter;
+
+        public override bool Matches(EcsEvent e) => MatchesCondition(e);
+
+        public override bool MatchesCondition(EcsEvent e) => true;
+    }
+}

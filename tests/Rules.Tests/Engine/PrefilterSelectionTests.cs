@@ -1,0 +1,56 @@
+using Rules.Language.Compilation;
+using Rules.Language.Ir;
+using Rules.Language.Optimization;
+using Rules.Language.Schema;
+using Rules.Tests.Generator;
+
+namespace Rules.Tests.Engine;
+
+/// <summary>Which necessary condition the generator picks for a rule (Optimization/PrefilterSelection).</summary>
+public class PrefilterSelectionTests
+{
+    private static string? Prefilter(string query, string language = "eql")
+    {
+        var file = CompiledRuleSet.Rule(query, language);
+        var plan = (EventQueryPlan)RuleCompiler.Compile(file.Path, file.GetText()!.ToString(), FieldCatalog.BuiltIn).Plan!;
+        var prefilter = PrefilterSelection.Select(plan);
+        return prefilter is null ? null : string.Join(" | ", prefilter.Atoms.Select(a => $"{a.Field.Path} {a.Kind} {a.Literal}{(a.Offset > 0 ? "@" + a.Offset : string.Empty)}"));
+    }
+
+    [Fact]
+    public void Exact_values_win_over_patterns_and_low_cardinality_fields_are_never_used()
+    {
+        Assert.Equal("process.name Exact cmd.exe | process.name Exact pwsh.exe",
+            Prefilter("process where host.os.type == \"windows\" and process.executable : \"?:\\\\Windows\\\\*\" and process.name : (\"cmd.exe\", \"pwsh.exe\")"));
+        Assert.Null(Prefilter("process where host.os.type == \"windows\" and event.type == \"start\""));
+    }
+
+    [Fact]
+    public void Leading_question_marks_become_an_offset_and_long_inner_literals_beat_short_prefixes()
+    {
+        Assert.Equal("process.executable Prefix :\\PerfLogs\\@1 | process.executable Contains \\AppData\\Local\\Temp\\",
+            Prefilter("process where process.executable : (\"?:\\\\PerfLogs\\\\*.exe\", \"?:\\\\Users\\\\*\\\\AppData\\\\Local\\\\Temp\\\\*\")"));
+        Assert.Equal("file.path Suffix .vbs", Prefilter("file where file.path : \"*.vbs\""));
+    }
+
+    [Fact]
+    public void An_or_needs_a_prefilter_on_every_side_and_not_gives_none()
+    {
+        Assert.Equal("process.name Exact a.exe | process.pe.original_file_name Exact A.EXE",
+            Prefilter("process where process.name : \"a.exe\" or process.pe.original_file_name == \"A.EXE\""));
+        Assert.Null(Prefilter("process where process.name : \"a.exe\" or length(process.command_line) > 3"));
+        Assert.Equal("process.name Exact a.exe | process.args_count Exists ", Prefilter("process where process.name : \"a.exe\" or process.args_count > 3"));
+        // Under NOT no atom is taken from the test itself; EQL's null rule adds the field's exists test beside it.
+        Assert.Equal("process.name Exists ", Prefilter("process where not process.name : \"a.exe\""));
+        Assert.Null(Prefilter("event.category:process and not process.name:a.exe", "kuery"));
+        Assert.Equal("process.name Exists ", Prefilter("process where process.name : (\"*\", \"a.exe\")"));
+    }
+
+    [Fact]
+    public void Tests_without_literals_need_their_field()
+    {
+        Assert.Equal("powershell.file.script_block_text Exists ",
+            Prefilter("event.category:process and powershell.file.script_block_text:(\"Invoke-Mimikatz\" or \"DumpCreds\")", "kuery"));
+        Assert.Equal("destination.port Exists ", Prefilter("network where destination.port == 23"));
+    }
+}
