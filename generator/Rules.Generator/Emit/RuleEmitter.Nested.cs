@@ -134,32 +134,12 @@ namespace Rules.Generator.Emit
 
                 // As on the event: an object without the field is evaluated once with null.
                 var values = local + "Values";
-                var index = "i" + loops.ToString(CultureInfo.InvariantCulture);
-                b.Append(currentIndent).Append("var ").Append(values).Append(" = ").Append(ObjectValues(field, scope, path)).Append(";\n");
-                b.Append(currentIndent).Append("for (var ").Append(index).Append(" = 0; ").Append(index).Append(" < global::System.Math.Max(").Append(values).Append(".Length, 1); ").Append(index).Append("++)\n");
-                b.Append(currentIndent).Append("{\n");
-                currentIndent += "    ";
-                b.Append(currentIndent).Append(ClrType(field.ValueKind)).Append("? ").Append(local).Append(" = ").Append(values).Append(".Length > 0 ? ").Append(values).Append('[').Append(index).Append("] : null;\n");
-                loops++;
+                AppendValueLoop(
+                    b, ref currentIndent, ref loops, local, ClrType(field.ValueKind), values, ObjectValues(field, scope, path),
+                    length: $"{values}.Length", hasAny: $"{values}.Length > 0");
             }
 
-            var predicate = EmitPredicate(leaf, locals);
-            if (loops == 0)
-            {
-                b.Append(currentIndent).Append("return ").Append(predicate).Append(";\n");
-                return b.ToString();
-            }
-
-            b.Append(currentIndent).Append("if (").Append(predicate).Append(")\n");
-            b.Append(currentIndent).Append("{\n").Append(currentIndent).Append("    return true;\n").Append(currentIndent).Append("}\n");
-            for (var i = 0; i < loops; i++)
-            {
-                currentIndent = currentIndent.Substring(4);
-                b.Append(currentIndent).Append("}\n");
-            }
-
-            b.Append('\n').Append(indent).Append("return false;\n");
-            return b.ToString();
+            return CloseLeafBody(b, indent, currentIndent, loops, EmitPredicate(leaf, locals));
         }
 
         /// <summary>

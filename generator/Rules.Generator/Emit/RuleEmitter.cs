@@ -343,18 +343,33 @@ namespace Rules.Generator.Emit
 
                 // A missing or empty multi-valued field is evaluated once as null, like a missing single value.
                 var values = local + "Values";
-                var index = "i" + loops.ToString(CultureInfo.InvariantCulture);
-                var length = field.IsEcs ? $"({values}?.Length ?? 0)" : $"{values}.Length";
-                var hasAny = field.IsEcs ? $"{values} is {{ Length: > 0 }}" : $"{values}.Length > 0";
-                b.Append(currentIndent).Append("var ").Append(values).Append(" = ").Append(MultiValueAccess(field)).Append(";\n");
-                b.Append(currentIndent).Append("for (var ").Append(index).Append(" = 0; ").Append(index).Append(" < global::System.Math.Max(").Append(length).Append(", 1); ").Append(index).Append("++)\n");
-                b.Append(currentIndent).Append("{\n");
-                currentIndent += "    ";
-                b.Append(currentIndent).Append(ClrType(field.ValueKind)).Append("? ").Append(local).Append(" = ").Append(hasAny).Append(" ? ").Append(values).Append('[').Append(index).Append("] : null;\n");
-                loops++;
+                AppendValueLoop(
+                    b, ref currentIndent, ref loops, local, ClrType(field.ValueKind), values, MultiValueAccess(field),
+                    length: field.IsEcs ? $"({values}?.Length ?? 0)" : $"{values}.Length",
+                    hasAny: field.IsEcs ? $"{values} is {{ Length: > 0 }}" : $"{values}.Length > 0");
             }
 
-            var predicate = EmitPredicate(leaf, locals);
+            return CloseLeafBody(b, indent, currentIndent, loops, EmitPredicate(leaf, locals));
+        }
+
+        /// <summary>Opens a loop over one field's values (<paramref name="values"/> holds them) that binds
+        /// <paramref name="local"/> to each value in turn, or once to null when there is none.</summary>
+        private static void AppendValueLoop(
+            StringBuilder b, ref string currentIndent, ref int loops, string local, string clrType, string values, string access, string length, string hasAny)
+        {
+            var index = "i" + loops.ToString(CultureInfo.InvariantCulture);
+            b.Append(currentIndent).Append("var ").Append(values).Append(" = ").Append(access).Append(";\n");
+            b.Append(currentIndent).Append("for (var ").Append(index).Append(" = 0; ").Append(index).Append(" < global::System.Math.Max(").Append(length).Append(", 1); ").Append(index).Append("++)\n");
+            b.Append(currentIndent).Append("{\n");
+            currentIndent += "    ";
+            b.Append(currentIndent).Append(clrType).Append("? ").Append(local).Append(" = ").Append(hasAny).Append(" ? ").Append(values).Append('[').Append(index).Append("] : null;\n");
+            loops++;
+        }
+
+        /// <summary>Ends a leaf check's body: the predicate is returned directly, or, inside the value loops opened for
+        /// it, any value passing it returns true.</summary>
+        private static string CloseLeafBody(StringBuilder b, string indent, string currentIndent, int loops, string predicate)
+        {
             if (loops == 0)
             {
                 b.Append(currentIndent).Append("return ").Append(predicate).Append(";\n");

@@ -285,6 +285,59 @@ public static class TextAnalysis
         return false;
     }
 
+    /// <summary>A test of one ASCII token (with <c>follow</c>, the position after it, for tests that read on).</summary>
+    public interface IAsciiTokenTest
+    {
+        bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> token, int follow);
+    }
+
+    /// <summary>
+    /// Whether some token of an all-ASCII <paramref name="text"/> passes <paramref name="test"/>, when only a token
+    /// starting where one of <paramref name="hits"/> occurs (ordinal ignore-case) can pass. Only the tokens around each
+    /// hit are read: a token equal to a word starts where that word occurs as a substring, and tokenizing may resume just
+    /// after any separator (an ASCII character of no word-break class is never inside a token, and full tokenization
+    /// passes through the position after it with nothing carried over), so each hit costs the tokens of its own run of
+    /// text, not of the text before it. A struct test keeps the call direct (no delegate on the hot path).
+    /// </summary>
+    public static bool AnyAsciiTokenAtHits<TTest>(ReadOnlySpan<char> text, System.Buffers.SearchValues<string> hits, TTest test)
+        where TTest : struct, IAsciiTokenTest
+    {
+        var position = 0;
+        while (true)
+        {
+            var found = text.Slice(position).IndexOfAny(hits);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            var hit = position + found;
+            var separator = text.Slice(position, hit - position).LastIndexOfAny(AsciiSeparators);
+            if (separator >= 0)
+            {
+                position += separator + 1;
+            }
+
+            while (true)
+            {
+                if (!NextAsciiToken(text, ref position, out var start, out var length))
+                {
+                    return false;
+                }
+
+                if (test.Matches(text, text.Slice(start, length), position))
+                {
+                    return true;
+                }
+
+                if (start >= hit)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// <see cref="NextToken"/> for a text known to be all ASCII (the caller checked, e.g. with
     /// <see cref="System.Text.Ascii.IsValid(ReadOnlySpan{char})"/>): the same rules with the ASCII classes read from

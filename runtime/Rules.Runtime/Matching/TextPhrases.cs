@@ -73,40 +73,12 @@ public sealed class TextPhrases
             return false;
         }
 
-        var position = 0;
-        while (true)
-        {
-            var found = span.Slice(position).IndexOfAny(_asciiFirstWords);
-            if (found < 0)
-            {
-                return false;
-            }
+        return TextAnalysis.AnyAsciiTokenAtHits(span, _asciiFirstWords, new PhraseStartTest(this));
+    }
 
-            var hit = position + found;
-            var separator = span.Slice(position, hit - position).LastIndexOfAny(TextAnalysis.AsciiSeparators);
-            if (separator >= 0)
-            {
-                position += separator + 1;
-            }
-
-            while (true)
-            {
-                if (!TextAnalysis.NextAsciiToken(span, ref position, out var start, out var length))
-                {
-                    return false;
-                }
-
-                if (StartsPhrase(span, span.Slice(start, length), position))
-                {
-                    return true;
-                }
-
-                if (start >= hit)
-                {
-                    break;
-                }
-            }
-        }
+    private readonly struct PhraseStartTest(TextPhrases phrases) : TextAnalysis.IAsciiTokenTest
+    {
+        public bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> token, int follow) => phrases.StartsPhrase(text, token, follow);
     }
 
     // The token equals some phrase's first word and the tokens after it (from 'follow') are the rest of the phrase.

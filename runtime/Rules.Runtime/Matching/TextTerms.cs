@@ -77,44 +77,12 @@ public sealed class TextTerms
             return false;
         }
 
-        // A token equal to a word starts where that word occurs as a substring, so only tokens starting at such a
-        // "hit" can match. Tokenizing may resume just after any separator (an ASCII character of no word-break
-        // class: it is never inside a token, and full tokenization passes through the position after it with
-        // nothing carried over), so each hit costs the tokens of its own run of text, not of the text before it.
-        var position = 0;
-        while (true)
-        {
-            var found = span.Slice(position).IndexOfAny(_asciiWords);
-            if (found < 0)
-            {
-                return false;
-            }
+        return TextAnalysis.AnyAsciiTokenAtHits(span, _asciiWords, new WordTest(this));
+    }
 
-            var hit = position + found;
-            var separator = span.Slice(position, hit - position).LastIndexOfAny(TextAnalysis.AsciiSeparators);
-            if (separator >= 0)
-            {
-                position += separator + 1;
-            }
-
-            while (true)
-            {
-                if (!TextAnalysis.NextAsciiToken(span, ref position, out var start, out var length))
-                {
-                    return false;
-                }
-
-                if (IsWord(span.Slice(start, length)))
-                {
-                    return true;
-                }
-
-                if (start >= hit)
-                {
-                    break;
-                }
-            }
-        }
+    private readonly struct WordTest(TextTerms terms) : TextAnalysis.IAsciiTokenTest
+    {
+        public bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> token, int follow) => terms.IsWord(token);
     }
 
     /// <summary>Every word is a token of the text (a match query with operator AND). No words: false.</summary>
