@@ -131,29 +131,4 @@ public sealed partial class EventWriter
 
         writer.WriteEndArray();
     }
-
-    private static void WriteElement(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case string text:
-                writer.WriteStringValue(text);
-                break;
-            case long integer:
-                writer.WriteNumberValue(integer);
-                break;
-            case double real:
-                WriteFloat(writer, real);
-                break;
-            case bool boolean:
-                writer.WriteBooleanValue(boolean);
-                break;
-            case DateTimeOffset date:
-                writer.WriteStringValue(ValueCoercion.FormatDate(date));
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
-        }
-    }
 }

@@ -234,21 +234,6 @@ public sealed partial class EventWriter : IDisposable
             case string text when field.Kind == OverflowKind.Other:
                 WriteRaw(writer, text);
                 break;
-            case string text:
-                writer.WriteStringValue(text);
-                break;
-            case long integer:
-                writer.WriteNumberValue(integer);
-                break;
-            case double real:
-                WriteFloat(writer, real);
-                break;
-            case bool boolean:
-                writer.WriteBooleanValue(boolean);
-                break;
-            case DateTimeOffset date:
-                writer.WriteStringValue(ValueCoercion.FormatDate(date));
-                break;
             case string[] texts:
                 writer.WriteStartArray();
                 foreach (var text in texts)
@@ -304,6 +289,32 @@ public sealed partial class EventWriter : IDisposable
                 }
 
                 writer.WriteEndArray();
+                break;
+            default:
+                WriteElement(writer, value);
+                break;
+        }
+    }
+
+    /// <summary>One scalar value of the record (null for anything else).</summary>
+    private static void WriteElement(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case long integer:
+                writer.WriteNumberValue(integer);
+                break;
+            case double real:
+                WriteFloat(writer, real);
+                break;
+            case bool boolean:
+                writer.WriteBooleanValue(boolean);
+                break;
+            case DateTimeOffset date:
+                writer.WriteStringValue(ValueCoercion.FormatDate(date));
                 break;
             default:
                 writer.WriteNullValue();
