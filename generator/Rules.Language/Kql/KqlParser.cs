@@ -234,9 +234,17 @@ namespace Rules.Language.Kql
             return query;
         }
 
-        private KqlNode? OrQuery()
+        private KqlNode? OrQuery() => Chain(AndQuery, Or, isOr: true);
+
+        private KqlNode? AndQuery() => Chain(NotQuery, And, isOr: false);
+
+        /// <summary>
+        /// <c>operand (keyword operand)*</c>: one operand alone, or an OR / AND node over all of them. A keyword not
+        /// followed by an operand is left unread, as the grammar's lookahead does.
+        /// </summary>
+        private KqlNode? Chain(Func<KqlNode?> operand, Func<bool> keyword, bool isOr)
         {
-            var head = AndQuery();
+            var head = operand();
             if (head is null)
             {
                 return null;
@@ -246,12 +254,12 @@ namespace Rules.Language.Kql
             while (true)
             {
                 var save = _pos;
-                if (!Or())
+                if (!keyword())
                 {
                     break;
                 }
 
-                var next = AndQuery();
+                var next = operand();
                 if (next is null)
                 {
                     _pos = save;
@@ -261,37 +269,14 @@ namespace Rules.Language.Kql
                 (nodes ??= new List<KqlNode> { head }).Add(next);
             }
 
-            return nodes is null ? head : new KqlOr(nodes.ToArray(), head.Start, nodes[nodes.Count - 1].Start + nodes[nodes.Count - 1].Length - head.Start);
-        }
-
-        private KqlNode? AndQuery()
-        {
-            var head = NotQuery();
-            if (head is null)
+            if (nodes is null)
             {
-                return null;
+                return head;
             }
 
-            List<KqlNode>? nodes = null;
-            while (true)
-            {
-                var save = _pos;
-                if (!And())
-                {
-                    break;
-                }
-
-                var next = NotQuery();
-                if (next is null)
-                {
-                    _pos = save;
-                    break;
-                }
-
-                (nodes ??= new List<KqlNode> { head }).Add(next);
-            }
-
-            return nodes is null ? head : new KqlAnd(nodes.ToArray(), head.Start, nodes[nodes.Count - 1].Start + nodes[nodes.Count - 1].Length - head.Start);
+            var last = nodes[nodes.Count - 1];
+            var length = last.Start + last.Length - head.Start;
+            return isOr ? new KqlOr(nodes.ToArray(), head.Start, length) : new KqlAnd(nodes.ToArray(), head.Start, length);
         }
 
         private KqlNode? NotQuery()
@@ -471,65 +456,9 @@ namespace Rules.Language.Kql
             return Value(field);
         }
 
-        private KqlNode? OrListOfValues(KqlLiteral field)
-        {
-            var head = AndListOfValues(field);
-            if (head is null)
-            {
-                return null;
-            }
+        private KqlNode? OrListOfValues(KqlLiteral field) => Chain(() => AndListOfValues(field), Or, isOr: true);
 
-            List<KqlNode>? nodes = null;
-            while (true)
-            {
-                var save = _pos;
-                if (!Or())
-                {
-                    break;
-                }
-
-                var next = AndListOfValues(field);
-                if (next is null)
-                {
-                    _pos = save;
-                    break;
-                }
-
-                (nodes ??= new List<KqlNode> { head }).Add(next);
-            }
-
-            return nodes is null ? head : new KqlOr(nodes.ToArray(), head.Start, nodes[nodes.Count - 1].Start + nodes[nodes.Count - 1].Length - head.Start);
-        }
-
-        private KqlNode? AndListOfValues(KqlLiteral field)
-        {
-            var head = NotListOfValues(field);
-            if (head is null)
-            {
-                return null;
-            }
-
-            List<KqlNode>? nodes = null;
-            while (true)
-            {
-                var save = _pos;
-                if (!And())
-                {
-                    break;
-                }
-
-                var next = NotListOfValues(field);
-                if (next is null)
-                {
-                    _pos = save;
-                    break;
-                }
-
-                (nodes ??= new List<KqlNode> { head }).Add(next);
-            }
-
-            return nodes is null ? head : new KqlAnd(nodes.ToArray(), head.Start, nodes[nodes.Count - 1].Start + nodes[nodes.Count - 1].Length - head.Start);
-        }
+        private KqlNode? AndListOfValues(KqlLiteral field) => Chain(() => NotListOfValues(field), And, isOr: false);
 
         private KqlNode? NotListOfValues(KqlLiteral field)
         {

@@ -98,7 +98,11 @@ internal sealed class FieldPrefilterIndex
     {
         if (_field.ReadSingle is { } single)
         {
-            if (single(e) is { } value)
+            if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(_field.SpilledValues!.Value) is { Length: > 0 } spilled)
+            {
+                ProbeEach(spilled, candidates);
+            }
+            else if (single(e) is { } value)
             {
                 Probe(value, candidates);
             }
@@ -107,23 +111,22 @@ internal sealed class FieldPrefilterIndex
         {
             if (array(e) is { } values)
             {
-                foreach (var value in values)
-                {
-                    if (value is not null)
-                    {
-                        Probe(value, candidates);
-                    }
-                }
+                ProbeEach(values, candidates);
             }
         }
         else
         {
-            foreach (var value in e.Overflow.GetStrings(_field.Overflow!.Value))
+            ProbeEach(e.Overflow.GetStrings(_field.Overflow!.Value), candidates);
+        }
+    }
+
+    private void ProbeEach(ReadOnlySpan<string?> values, Span<ulong> candidates)
+    {
+        foreach (var value in values)
+        {
+            if (value is not null)
             {
-                if (value is not null)
-                {
-                    Probe(value, candidates);
-                }
+                Probe(value, candidates);
             }
         }
     }

@@ -102,15 +102,4 @@ internal static class CandidateSet
             candidates[rule >> 6] |= 1UL << (rule & 63);
         }
     }
-
-    /// <summary>Marks rules 0 to <paramref name="count"/> - 1, and no bit beyond them.</summary>
-    public static void MarkAll(Span<ulong> candidates, int count)
-    {
-        var full = count >> 6;
-        candidates.Slice(0, full).Fill(ulong.MaxValue);
-        if ((count & 63) != 0)
-        {
-            candidates[full] = (1UL << (count & 63)) - 1;
-        }
-    }
 }

@@ -175,26 +175,17 @@ public sealed class RuleEngine
             var words = _alwaysRun.Length;
             ulong[]? rented = null;
             var candidates = words <= MaxStackWords ? stackalloc ulong[words] : (rented = ArrayPool<ulong>.Shared.Rent(words)).AsSpan(0, words);
-            if (e.Overflow.HoldsEcsValues)
+            _alwaysRun.CopyTo(candidates);
+            foreach (var index in _indexes)
             {
-                // An array in a single-valued ECS field (docs/event-record.md): the prefilters read such a field's
-                // first value only, so every rule of the group is a candidate; their conditions read every value.
-                CandidateSet.MarkAll(candidates, _rules.Length);
+                index.Collect(e, candidates);
             }
-            else
-            {
-                _alwaysRun.CopyTo(candidates);
-                foreach (var index in _indexes)
-                {
-                    index.Collect(e, candidates);
-                }
 
-                foreach (var (hasValue, rules) in _presence)
+            foreach (var (hasValue, rules) in _presence)
+            {
+                if (hasValue(e))
                 {
-                    if (hasValue(e))
-                    {
-                        CandidateSet.Mark(candidates, rules);
-                    }
+                    CandidateSet.Mark(candidates, rules);
                 }
             }
 

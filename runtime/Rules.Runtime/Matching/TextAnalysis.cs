@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using Rules.Language.Analysis;
 
 namespace Rules.Runtime.Matching;
 
@@ -8,7 +9,8 @@ namespace Rules.Runtime.Matching;
 /// Matching on <c>text</c> / <c>match_only_text</c> fields as Elasticsearch's <c>standard</c> analyzer sees them:
 /// the event's value is cut into tokens on the fly (Unicode UAX #29 word boundaries, tokens split at 255
 /// characters) and compared case-insensitively against tokens the compiler already analysed (lowercase). The
-/// tokenizer is the twin of Rules.Language.Analysis.StandardAnalyzer; a test checks that both cut the same tokens.
+/// tokenizer walks the text like Rules.Language.Analysis.StandardAnalyzer, with the same word-break rules (one source
+/// file, WordBreakRules.cs, linked into both assemblies); a test checks that both cut the same tokens.
 /// Nothing here allocates.
 /// </summary>
 public static class TextAnalysis
@@ -211,7 +213,7 @@ public static class TextAnalysis
         return p == pattern.Length;
     }
 
-    // ------------------------------------------------------------------ the tokenizer (twin of StandardAnalyzer)
+    // ------------------------------------------------------------------ the tokenizer (word-break rules shared with StandardAnalyzer)
 
     /// <summary>Finds the next token at or after <paramref name="position"/>; false at the end of the text.</summary>
     public static bool NextToken(ReadOnlySpan<char> text, ref int position, out int start, out int length)
@@ -228,7 +230,7 @@ public static class TextAnalysis
                 return true;
             }
 
-            if (!IsWordStart(cls))
+            if (!WordBreakRules.IsWordStart(cls))
             {
                 position += width;
                 continue;
@@ -247,7 +249,7 @@ public static class TextAnalysis
                     break;
                 }
 
-                if (Joins(last, next))
+                if (WordBreakRules.Joins(last, next))
                 {
                     last = next;
                     hasCore |= next != WordBreakClass.ExtendNumLet;
@@ -255,7 +257,7 @@ public static class TextAnalysis
                     continue;
                 }
 
-                if (IsMidFor(last, next))
+                if (WordBreakRules.IsMidFor(last, next))
                 {
                     var after = SkipExtend(text, end + nextWidth, limit);
                     if (after < text.Length && after < limit)
@@ -372,7 +374,7 @@ public static class TextAnalysis
                 }
 
                 // A letter/number, a Mid character, and the same class again: the Mid character joins (WB6/7, WB11/12).
-                if (IsMidFor(last, next) && end + 1 < limit && AsciiClasses[text[end + 1] & 0x7F] == last)
+                if (WordBreakRules.IsMidFor(last, next) && end + 1 < limit && AsciiClasses[text[end + 1] & 0x7F] == last)
                 {
                     end += 2;
                     continue;
@@ -455,80 +457,13 @@ public static class TextAnalysis
         return position;
     }
 
-    private static bool IsWordStart(WordBreakClass cls) =>
-        cls == WordBreakClass.ALetter || cls == WordBreakClass.Numeric || cls == WordBreakClass.Katakana ||
-        cls == WordBreakClass.ExtendNumLet || cls == WordBreakClass.ComplexContext;
-
-    private static bool Joins(WordBreakClass last, WordBreakClass next)
-    {
-        var lastAlnum = last == WordBreakClass.ALetter || last == WordBreakClass.Numeric;
-        var nextAlnum = next == WordBreakClass.ALetter || next == WordBreakClass.Numeric;
-        if (lastAlnum && nextAlnum)
-        {
-            return true;
-        }
-
-        if (last == WordBreakClass.Katakana && next == WordBreakClass.Katakana)
-        {
-            return true;
-        }
-
-        if (last == WordBreakClass.ComplexContext && next == WordBreakClass.ComplexContext)
-        {
-            return true;
-        }
-
-        if (next == WordBreakClass.ExtendNumLet)
-        {
-            return lastAlnum || last == WordBreakClass.Katakana || last == WordBreakClass.ExtendNumLet;
-        }
-
-        return last == WordBreakClass.ExtendNumLet && (nextAlnum || next == WordBreakClass.Katakana);
-    }
-
-    private static bool IsMidFor(WordBreakClass last, WordBreakClass mid) =>
-        (last == WordBreakClass.ALetter && (mid == WordBreakClass.MidLetter || mid == WordBreakClass.MidNumLet)) ||
-        (last == WordBreakClass.Numeric && (mid == WordBreakClass.MidNum || mid == WordBreakClass.MidNumLet));
-
-    private enum WordBreakClass
-    {
-        Other,
-        ALetter,
-        Numeric,
-        Katakana,
-        ExtendNumLet,
-        MidLetter,
-        MidNum,
-        MidNumLet,
-        Extend,
-        Ideographic,
-        ComplexContext,
-    }
-
     private static WordBreakClass Classify(ReadOnlySpan<char> text, int index, out int width)
     {
         var c = text[index];
         width = 1;
         if (c < 0x80)
         {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-            {
-                return WordBreakClass.ALetter;
-            }
-
-            if (c >= '0' && c <= '9')
-            {
-                return WordBreakClass.Numeric;
-            }
-
-            return c switch
-            {
-                '_' => WordBreakClass.ExtendNumLet,
-                ':' => WordBreakClass.MidLetter,
-                '.' or '\'' => WordBreakClass.MidNumLet,
-                ',' or ';' => WordBreakClass.MidNum,
-                _ => WordBreakClass.Other,
-            };
+            return WordBreakRules.ClassifyAscii(c);
         }
 
         int codePoint = c;
@@ -538,66 +473,6 @@ public static class TextAnalysis
             width = 2;
         }
 
-        return ClassifyNonAscii(codePoint, CharUnicodeInfo.GetUnicodeCategory(codePoint));
-    }
-
-    private static WordBreakClass ClassifyNonAscii(int codePoint, UnicodeCategory category)
-    {
-        switch (codePoint)
-        {
-            case 0x00B7: case 0x0387: case 0x05F4: case 0x2027: case 0xFE13: case 0xFE55: case 0xFF1A:
-                return WordBreakClass.MidLetter;
-            case 0x2018: case 0x2019: case 0x2024: case 0xFE52: case 0xFF07: case 0xFF0E:
-                return WordBreakClass.MidNumLet;
-            case 0x037E: case 0x0589: case 0x060C: case 0x060D: case 0x066C: case 0x07F8: case 0x2044:
-            case 0xFE10: case 0xFE14: case 0xFE50: case 0xFE54: case 0xFF0C: case 0xFF1B:
-                return WordBreakClass.MidNum;
-            case 0x200D: case 0x200C:
-                return WordBreakClass.Extend;
-        }
-
-        if ((codePoint >= 0x3040 && codePoint <= 0x309F) || (codePoint >= 0x3400 && codePoint <= 0x4DBF) ||
-            (codePoint >= 0x4E00 && codePoint <= 0x9FFF) || (codePoint >= 0xF900 && codePoint <= 0xFAFF) ||
-            (codePoint >= 0x20000 && codePoint <= 0x3FFFF))
-        {
-            return category == UnicodeCategory.OtherLetter || category == UnicodeCategory.ModifierLetter ? WordBreakClass.Ideographic : WordBreakClass.Other;
-        }
-
-        if ((codePoint >= 0x30A0 && codePoint <= 0x30FF) || (codePoint >= 0x31F0 && codePoint <= 0x31FF) ||
-            (codePoint >= 0xFF66 && codePoint <= 0xFF9D))
-        {
-            return category == UnicodeCategory.OtherPunctuation ? WordBreakClass.Other : WordBreakClass.Katakana;
-        }
-
-        if ((codePoint >= 0x0E00 && codePoint <= 0x0EFF) || (codePoint >= 0x1000 && codePoint <= 0x109F) ||
-            (codePoint >= 0x1780 && codePoint <= 0x17FF))
-        {
-            return category == UnicodeCategory.NonSpacingMark || category == UnicodeCategory.SpacingCombiningMark
-                ? WordBreakClass.Extend
-                : category == UnicodeCategory.DecimalDigitNumber ? WordBreakClass.Numeric
-                : category <= UnicodeCategory.OtherLetter ? WordBreakClass.ComplexContext : WordBreakClass.Other;
-        }
-
-        switch (category)
-        {
-            case UnicodeCategory.UppercaseLetter:
-            case UnicodeCategory.LowercaseLetter:
-            case UnicodeCategory.TitlecaseLetter:
-            case UnicodeCategory.ModifierLetter:
-            case UnicodeCategory.OtherLetter:
-            case UnicodeCategory.LetterNumber:
-                return WordBreakClass.ALetter;
-            case UnicodeCategory.DecimalDigitNumber:
-                return WordBreakClass.Numeric;
-            case UnicodeCategory.ConnectorPunctuation:
-                return WordBreakClass.ExtendNumLet;
-            case UnicodeCategory.NonSpacingMark:
-            case UnicodeCategory.SpacingCombiningMark:
-            case UnicodeCategory.EnclosingMark:
-            case UnicodeCategory.Format:
-                return WordBreakClass.Extend;
-            default:
-                return WordBreakClass.Other;
-        }
+        return WordBreakRules.ClassifyNonAscii(codePoint, CharUnicodeInfo.GetUnicodeCategory(codePoint));
     }
 }

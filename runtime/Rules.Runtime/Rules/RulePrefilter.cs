@@ -13,12 +13,21 @@ public sealed class PrefilterField
         ReadSingle = single;
         ReadArray = array;
         Overflow = overflow;
+        if (single is not null)
+        {
+            // Where a document gave an array for this single-valued field, overflow holds every value (the
+            // generated matchers read them there too: docs/event-record.md).
+            SpilledValues = OverflowFieldRegistry.Register(path, OverflowKind.String);
+        }
     }
 
     public string Path { get; }
 
     /// <summary>A single-valued ECS field's generated accessor.</summary>
     public Func<EcsEvent, string?>? ReadSingle { get; }
+
+    /// <summary>For a single-valued ECS field: where its values are when the document gave an array for it.</summary>
+    public OverflowField? SpilledValues { get; }
 
     /// <summary>An array ECS field's generated accessor.</summary>
     public Func<EcsEvent, string?[]?>? ReadArray { get; }
