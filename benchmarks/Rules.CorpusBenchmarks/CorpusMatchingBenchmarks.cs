@@ -14,6 +14,12 @@ if (args.Contains("--profile"))
     return;
 }
 
+if (args.Contains("--breakdown"))
+{
+    Profile.Breakdown();
+    return;
+}
+
 if (args.Contains("--measure"))
 {
     Profile.Measure(args.Length > 1 && double.TryParse(args[^1], out var seconds) ? seconds : 20);
