@@ -191,9 +191,9 @@ namespace Rules.Generator.Emit
             switch (expr)
             {
                 case AndExpr and:
-                    return Join(and.Operands, "&&", indent, topLevel);
+                    return Join(CheapestFirst(and.Operands, isAnd: true), "&&", indent, topLevel);
                 case OrExpr or:
-                    var operands = GroupStringTests(GroupPhraseTests(GroupWordTests(or.Operands)));
+                    var operands = CheapestFirst(GroupStringTests(GroupPhraseTests(GroupWordTests(or.Operands))), isAnd: false);
                     var joined = Join(operands, "||", indent, topLevel);
                     return PresenceGuard(operands) is { } field
                         ? CheckMethod(new ExistsExpr(field)) + "(e) && (" + joined + ")"
@@ -290,7 +290,8 @@ namespace Rules.Generator.Emit
             var parts = operands.Select(o => EmitBool(o, indent + "    ", topLevel: false)).ToArray();
             var multiline = topLevel || parts.Sum(p => p.Length) > 100;
             var separator = multiline ? "\n" + indent + op + " " : " " + op + " ";
-            var joined = string.Join(separator, parts.Select((p, i) => operands[i] is AndExpr || operands[i] is OrExpr ? "(" + p + ")" : p));
+            // An AND or OR that grouped into one check needs no parentheses.
+            var joined = string.Join(separator, parts.Select((p, i) => (operands[i] is AndExpr || operands[i] is OrExpr) && (p.Contains("&&") || p.Contains("||")) ? "(" + p + ")" : p));
             return joined;
         }
 

@@ -314,10 +314,18 @@ public static class TextAnalysis
             }
 
             var hit = position + found;
-            var separator = text.Slice(position, hit - position).LastIndexOfAny(AsciiSeparators);
-            if (separator >= 0)
+            if (hit > position && AsciiClasses[text[hit - 1] & 0x7F] == WordBreakClass.Other)
             {
-                position += separator + 1;
+                // The common case: the hit follows a separator, and tokenizing resumes right at it.
+                position = hit;
+            }
+            else
+            {
+                var separator = text.Slice(position, hit - position).LastIndexOfAny(AsciiSeparators);
+                if (separator >= 0)
+                {
+                    position += separator + 1;
+                }
             }
 
             while (true)
