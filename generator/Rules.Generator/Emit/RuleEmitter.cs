@@ -607,7 +607,7 @@ namespace Rules.Generator.Emit
                     // String == is ordinal: the exact, case-sensitive comparison of keyword fields.
                     return string.Join(" || ", patterns.Select(p => $"{target} == {CSharp.String(p)}"));
                 case StringMatchKind.Equals when patterns.Count <= 3:
-                    return string.Join(" || ", patterns.Select(p => $"string.Equals({target}, {CSharp.String(p)}, {comparison})"));
+                    return string.Join(" || ", patterns.Select(p => IgnoreCaseEquals(target, p)));
                 case StringMatchKind.Equals:
                     return $"{target} is not null && {ValueSet(match)}.Contains({target})";
                 case StringMatchKind.Wildcard:
@@ -619,6 +619,15 @@ namespace Rules.Generator.Emit
                     return $"{target} is not null && ({string.Join(" || ", patterns.Select(p => $"{target}.{method}({CSharp.String(p)}, {comparison})"))})";
             }
         }
+
+        /// <summary>An ordinal ignore-case equality with a literal: by the ASCII path when the literal is ASCII (exact,
+        /// see runtime Matching/AsciiCase), else the general comparison.</summary>
+        private static string IgnoreCaseEquals(string target, string literal) =>
+            IsAscii(literal)
+                ? $"{Matching}.AsciiCase.EqualsIgnoreCase({target}, {CSharp.String(literal)})"
+                : $"string.Equals({target}, {CSharp.String(literal)}, global::System.StringComparison.OrdinalIgnoreCase)";
+
+        private static bool IsAscii(string text) => text.All(c => c < 0x80);
 
         private string ValueSet(StringMatchExpr match)
         {

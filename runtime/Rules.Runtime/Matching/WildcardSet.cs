@@ -230,9 +230,9 @@ public sealed class WildcardSet
 
     // A run holds folded ASCII key characters (never '?'). Under ignore-case a value character agrees with one exactly
     // when FoldChar maps it there: ASCII letters in either case, any other ASCII character itself, a non-ASCII
-    // character never (Ascii.EqualsIgnoreCase is false for any non-ASCII input) - the per-character edge test, vectorised.
+    // character never (AsciiCase is false for any non-ASCII character) - the per-character edge test, at once.
     private bool RunEquals(ReadOnlySpan<char> value, string run) =>
-        _ignoreCase ? Ascii.EqualsIgnoreCase(value, run) : value.SequenceEqual(run);
+        _ignoreCase ? AsciiCase.EqualLengthEqualsIgnoreCase(value, run) : value.SequenceEqual(run);
 
     // ASCII letters fold to upper case under ignore-case; any other character is itself (a non-ASCII value
     // character then finds no edge, all edges being ASCII, which is right: it equals no ASCII character).
