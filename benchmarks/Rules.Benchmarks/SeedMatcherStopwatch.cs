@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Rules.Runtime;
 
 namespace Rules.Benchmarks;
@@ -21,11 +22,22 @@ internal static class SeedMatcherStopwatch
         var engine = new RuleEngine(rules);
         var matches = new System.Collections.Generic.List<EventRule>(16);
 
-        // Warm up every path to tier-1 code.
-        for (var i = 0; i < 3000; i++)
+        // Warm up every path to tier-1 code: by time, not count, because on a loaded machine the background JIT
+        // that compiles tier 1 can lag by seconds, and a measurement of tier-0 code reads several times slower.
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.Elapsed < TimeSpan.FromSeconds(4))
         {
             AllFive(events, rules);
             Engine(events, engine, matches);
+            foreach (var rule in rules)
+            {
+                foreach (var e in events)
+                {
+                    rule.Matches(e);
+                }
+            }
+
+            Thread.Sleep(0);
         }
 
         const int passesPerRound = 2000;

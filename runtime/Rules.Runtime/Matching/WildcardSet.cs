@@ -171,7 +171,7 @@ public sealed class WildcardSet
                 return true;
             }
 
-            var edge = node.Edges.IndexOf(FoldChar(value[position]));
+            var edge = EdgeOf(node.Edges, FoldChar(value[position]));
             if (edge < 0)
             {
                 return false;
@@ -217,7 +217,7 @@ public sealed class WildcardSet
                 return true;
             }
 
-            var edge = node.Edges.IndexOf(FoldChar(value[position]));
+            var edge = EdgeOf(node.Edges, FoldChar(value[position]));
             if (edge < 0)
             {
                 return false;
@@ -233,6 +233,20 @@ public sealed class WildcardSet
     // character never (AsciiCase is false for any non-ASCII character) - the per-character edge test, at once.
     private bool RunEquals(ReadOnlySpan<char> value, string run) =>
         _ignoreCase ? AsciiCase.EqualLengthEqualsIgnoreCase(value, run) : value.SequenceEqual(run);
+
+    // A node has a handful of edges: a plain loop beats a vectorised search's setup.
+    private static int EdgeOf(string edges, char c)
+    {
+        for (var i = 0; i < edges.Length; i++)
+        {
+            if (edges[i] == c)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     // ASCII letters fold to upper case under ignore-case; any other character is itself (a non-ASCII value
     // character then finds no edge, all edges being ASCII, which is right: it equals no ASCII character).
