@@ -413,6 +413,13 @@ public static class TextAnalysis
             return false;
         }
 
+        if (asciiToken.Length >= 8)
+        {
+            // Vectorised: both sides equal ignoring ASCII case, and the analysed side has no ASCII capital (which the
+            // lowercased token could never equal) - the loop below, several characters at a time.
+            return System.Text.Ascii.EqualsIgnoreCase(asciiToken, analysedToken) && !analysedToken.AsSpan().ContainsAny(AsciiCapitals);
+        }
+
         for (var i = 0; i < asciiToken.Length; i++)
         {
             var c = asciiToken[i];
@@ -431,6 +438,9 @@ public static class TextAnalysis
     }
 
     private static readonly WordBreakClass[] AsciiClasses = CreateAsciiClasses();
+
+    // A SearchValues search: MemoryExtensions.ContainsAnyInRange was seen allocating (96 B a call) before tier-up.
+    private static readonly System.Buffers.SearchValues<char> AsciiCapitals = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     /// <summary>The ASCII characters of no word-break class (space, punctuation other than the Mid characters):
     /// never part of a token, so tokenizing can start right after one.</summary>
