@@ -87,3 +87,41 @@ internal static class SampleData
         return reader.ReadEvents().ToArray();
     }
 }
+
+/// <summary>
+/// Each seed rule's <c>Matches</c> alone over the 28 sample events (its own category test included): which rule
+/// costs what in <see cref="SeedMatcherBenchmarks.AllFiveMatchersPerEvent"/>. Reported per event.
+/// </summary>
+[MemoryDiagnoser]
+public class SeedRuleBenchmarks
+{
+    private EcsEvent[] _events = Array.Empty<EcsEvent>();
+    private EventRule _rule = null!;
+
+    public static IEnumerable<string> RuleNames => Rules.Generated.DetectionRuleCatalog.All.Select(r => r.Metadata.Name);
+
+    [ParamsSource(nameof(RuleNames))]
+    public string Rule { get; set; } = string.Empty;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _events = SampleData.LoadSampleEvents();
+        _rule = Rules.Generated.DetectionRuleCatalog.All.Cast<EventRule>().Single(r => r.Metadata.Name == Rule);
+    }
+
+    [Benchmark(OperationsPerInvoke = SeedMatcherBenchmarks.Events)]
+    public int OneRulePerEvent()
+    {
+        var alerts = 0;
+        foreach (var e in _events)
+        {
+            if (_rule.Matches(e))
+            {
+                alerts++;
+            }
+        }
+
+        return alerts;
+    }
+}

@@ -191,9 +191,9 @@ namespace Rules.Generator.Emit
             switch (expr)
             {
                 case AndExpr and:
-                    return Join(and.Operands, "&&", indent, topLevel);
+                    return Join(CheapestFirst(and.Operands, isAnd: true), "&&", indent, topLevel);
                 case OrExpr or:
-                    var operands = GroupStringTests(GroupPhraseTests(GroupWordTests(or.Operands)));
+                    var operands = CheapestFirst(GroupStringTests(GroupPhraseTests(GroupWordTests(or.Operands))), isAnd: false);
                     var joined = Join(operands, "||", indent, topLevel);
                     return PresenceGuard(operands) is { } field
                         ? CheckMethod(new ExistsExpr(field)) + "(e) && (" + joined + ")"
@@ -290,7 +290,8 @@ namespace Rules.Generator.Emit
             var parts = operands.Select(o => EmitBool(o, indent + "    ", topLevel: false)).ToArray();
             var multiline = topLevel || parts.Sum(p => p.Length) > 100;
             var separator = multiline ? "\n" + indent + op + " " : " " + op + " ";
-            var joined = string.Join(separator, parts.Select((p, i) => operands[i] is AndExpr || operands[i] is OrExpr ? "(" + p + ")" : p));
+            // An AND or OR that grouped into one check needs no parentheses.
+            var joined = string.Join(separator, parts.Select((p, i) => (operands[i] is AndExpr || operands[i] is OrExpr) && (p.Contains("&&") || p.Contains("||")) ? "(" + p + ")" : p));
             return joined;
         }
 
@@ -606,7 +607,7 @@ namespace Rules.Generator.Emit
                     // String == is ordinal: the exact, case-sensitive comparison of keyword fields.
                     return string.Join(" || ", patterns.Select(p => $"{target} == {CSharp.String(p)}"));
                 case StringMatchKind.Equals when patterns.Count <= 3:
-                    return string.Join(" || ", patterns.Select(p => $"string.Equals({target}, {CSharp.String(p)}, {comparison})"));
+                    return string.Join(" || ", patterns.Select(p => IgnoreCaseEquals(target, p)));
                 case StringMatchKind.Equals:
                     return $"{target} is not null && {ValueSet(match)}.Contains({target})";
                 case StringMatchKind.Wildcard:
@@ -618,6 +619,15 @@ namespace Rules.Generator.Emit
                     return $"{target} is not null && ({string.Join(" || ", patterns.Select(p => $"{target}.{method}({CSharp.String(p)}, {comparison})"))})";
             }
         }
+
+        /// <summary>An ordinal ignore-case equality with a literal: by the ASCII path when the literal is ASCII (exact,
+        /// see runtime Matching/AsciiCase), else the general comparison.</summary>
+        private static string IgnoreCaseEquals(string target, string literal) =>
+            IsAscii(literal)
+                ? $"{Matching}.AsciiCase.EqualsIgnoreCase({target}, {CSharp.String(literal)})"
+                : $"string.Equals({target}, {CSharp.String(literal)}, global::System.StringComparison.OrdinalIgnoreCase)";
+
+        private static bool IsAscii(string text) => text.All(c => c < 0x80);
 
         private string ValueSet(StringMatchExpr match)
         {

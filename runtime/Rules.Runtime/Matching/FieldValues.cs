@@ -6,6 +6,9 @@ namespace Rules.Runtime.Matching;
 public static class FieldValues
 {
     /// <summary>Any element equals <paramref name="value"/> exactly (how EQL's event category test works).</summary>
+    /// <remarks>Inlined into the generated category test, where <paramref name="value"/> is a literal: the JIT then
+    /// compares each element with the literal's length and characters as constants.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool Contains(string?[]? values, string value)
     {
         if (values is null)

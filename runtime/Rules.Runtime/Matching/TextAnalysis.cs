@@ -314,10 +314,18 @@ public static class TextAnalysis
             }
 
             var hit = position + found;
-            var separator = text.Slice(position, hit - position).LastIndexOfAny(AsciiSeparators);
-            if (separator >= 0)
+            if (hit > position && AsciiClasses[text[hit - 1] & 0x7F] == WordBreakClass.Other)
             {
-                position += separator + 1;
+                // The common case: the hit follows a separator, and tokenizing resumes right at it.
+                position = hit;
+            }
+            else
+            {
+                var separator = text.Slice(position, hit - position).LastIndexOfAny(AsciiSeparators);
+                if (separator >= 0)
+                {
+                    position += separator + 1;
+                }
             }
 
             while (true)
@@ -359,25 +367,26 @@ public static class TextAnalysis
 
             start = position;
             var limit = Math.Min(start + MaxTokenLength, text.Length);
-            var last = cls;
             var hasCore = cls != WordBreakClass.ExtendNumLet;
             var end = position + 1;
-            while (end < limit)
+            while (true)
             {
-                var next = AsciiClasses[text[end] & 0x7F];
-                if (next is WordBreakClass.ALetter or WordBreakClass.Numeric or WordBreakClass.ExtendNumLet)
+                // A run of letters, digits and '_' (which always join), one table lookup per character.
+                while (end < limit && AsciiWordCharacter[text[end] & 0x7F] != 0)
                 {
-                    last = next;
-                    hasCore |= next != WordBreakClass.ExtendNumLet;
+                    hasCore |= text[end] != '_';
                     end++;
-                    continue;
                 }
 
                 // A letter/number, a Mid character, and the same class again: the Mid character joins (WB6/7, WB11/12).
-                if (WordBreakRules.IsMidFor(last, next) && end + 1 < limit && AsciiClasses[text[end + 1] & 0x7F] == last)
+                if (end + 1 < limit)
                 {
-                    end += 2;
-                    continue;
+                    var last = AsciiClasses[text[end - 1] & 0x7F];
+                    if (WordBreakRules.IsMidFor(last, AsciiClasses[text[end] & 0x7F]) && AsciiClasses[text[end + 1] & 0x7F] == last)
+                    {
+                        end += 2;
+                        continue;
+                    }
                 }
 
                 break;
@@ -405,6 +414,13 @@ public static class TextAnalysis
             return false;
         }
 
+        if (asciiToken.Length >= 8)
+        {
+            // Vectorised: both sides equal ignoring ASCII case, and the analysed side has no ASCII capital (which the
+            // lowercased token could never equal) - the loop below, several characters at a time.
+            return System.Text.Ascii.EqualsIgnoreCase(asciiToken, analysedToken) && !analysedToken.AsSpan().ContainsAny(AsciiCapitals);
+        }
+
         for (var i = 0; i < asciiToken.Length; i++)
         {
             var c = asciiToken[i];
@@ -423,6 +439,18 @@ public static class TextAnalysis
     }
 
     private static readonly WordBreakClass[] AsciiClasses = CreateAsciiClasses();
+
+    /// <summary>1 for the ASCII characters that always join one another (letters, digits, '_'), else 0.</summary>
+    private static ReadOnlySpan<byte> AsciiWordCharacter =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    ];
+
+    // A SearchValues search: MemoryExtensions.ContainsAnyInRange was seen allocating (96 B a call) before tier-up.
+    private static readonly System.Buffers.SearchValues<char> AsciiCapitals = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     /// <summary>The ASCII characters of no word-break class (space, punctuation other than the Mid characters):
     /// never part of a token, so tokenizing can start right after one.</summary>

@@ -40,7 +40,7 @@ public sealed class TextPhrases
         }
 
         _asciiFirstWords = _asciiPhrases.Length > 0
-            ? SearchValues.Create(_asciiPhrases.Select(p => p[0]).Distinct(StringComparer.Ordinal).ToArray(), StringComparison.OrdinalIgnoreCase)
+            ? SearchValues.Create(TextTerms.WithoutExtensions(_asciiPhrases.Select(p => p[0]).ToList()), StringComparison.OrdinalIgnoreCase)
             : null;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Rules.Runtime.Matching;
 
@@ -20,6 +21,11 @@ public sealed class WildcardPattern
     private readonly string _pattern;
     private readonly StringComparison _comparison;
     private readonly bool _ignoreCase;
+
+    // Ignore-case and an all-ASCII pattern: segments compare with AsciiCase (exact, faster than the general path),
+    // and each middle segment without '?' is found with a one-string SearchValues search.
+    private readonly bool _asciiIgnoreCase;
+    private readonly System.Buffers.SearchValues<string>?[] _middleSearches;
 
     public WildcardPattern(string pattern, bool ignoreCase)
     {
@@ -52,6 +58,10 @@ public sealed class WildcardPattern
         _prefix = segments[0];
         _suffix = _hasStar ? segments[^1] : string.Empty;
         _middle = _hasStar ? segments.GetRange(1, segments.Count - 2).ToArray() : Array.Empty<string>();
+        _asciiIgnoreCase = ignoreCase && System.Text.Ascii.IsValid(pattern);
+        _middleSearches = _middle
+            .Select(m => _asciiIgnoreCase && m.Length > 0 && m.IndexOf('?') < 0 ? System.Buffers.SearchValues.Create([m], StringComparison.OrdinalIgnoreCase) : null)
+            .ToArray();
     }
 
     public string Pattern => _pattern;
@@ -77,9 +87,10 @@ public sealed class WildcardPattern
         // Leftmost-first search of each middle segment is exact when '*' is the only variable-length wildcard
         // ('?' inside a segment matches exactly one character, so segments have fixed lengths).
         var rest = value.Slice(_prefix.Length, value.Length - _prefix.Length - _suffix.Length);
-        foreach (var segment in _middle)
+        for (var m = 0; m < _middle.Length; m++)
         {
-            var index = IndexOfSegment(rest, segment);
+            var segment = _middle[m];
+            var index = _middleSearches[m] is { } search ? rest.IndexOfAny(search) : IndexOfSegment(rest, segment);
             if (index < 0)
             {
                 return false;
@@ -97,7 +108,7 @@ public sealed class WildcardPattern
     {
         if (!_hasQuestionMark)
         {
-            return value.Equals(segment, _comparison);
+            return RunEquals(value, segment);
         }
 
         var pattern = segment.AsSpan();
@@ -105,7 +116,7 @@ public sealed class WildcardPattern
         {
             var wildcard = pattern.IndexOf('?');
             var run = wildcard < 0 ? pattern.Length : wildcard;
-            if (!value.Slice(0, run).Equals(pattern.Slice(0, run), _comparison))
+            if (!RunEquals(value.Slice(0, run), pattern.Slice(0, run)))
             {
                 return false;
             }
@@ -117,6 +128,10 @@ public sealed class WildcardPattern
 
         return true;
     }
+
+    // Equal lengths: the pattern's comparison, by the ASCII path when it is exact.
+    private bool RunEquals(ReadOnlySpan<char> value, ReadOnlySpan<char> literal) =>
+        _asciiIgnoreCase ? AsciiCase.EqualLengthEqualsIgnoreCase(value, literal) : value.Equals(literal, _comparison);
 
     private int IndexOfSegment(ReadOnlySpan<char> value, string segment)
     {

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 
 namespace Rules.Runtime.Matching;
 
@@ -82,8 +83,8 @@ public sealed class WildcardSet
         var comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         _hasExact = exact.Count > 0;
         _exact = exact.ToFrozenSet(comparer).GetAlternateLookup<ReadOnlySpan<char>>();
-        _heads = heads.Build();
-        _tails = tails.Build();
+        _heads = heads.Build(reversed: false);
+        _tails = tails.Build(reversed: true);
         _unkeyed = unkeyed.ToArray();
         _unkeyedLiterals = literals.Count > 0
             ? SearchValues.Create(literals.Distinct(StringComparer.Ordinal).ToArray(), ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
@@ -140,6 +141,18 @@ public sealed class WildcardSet
     {
         while (true)
         {
+            // A chain of single-child nodes is one run of key characters, compared at once.
+            var run = node.Run;
+            if (run.Length > 0)
+            {
+                if (value.Length - position < run.Length || !RunEquals(value.Slice(position, run.Length), run))
+                {
+                    return false;
+                }
+
+                position += run.Length;
+            }
+
             foreach (var pattern in node.Patterns)
             {
                 if (pattern.IsMatch(value))
@@ -158,7 +171,7 @@ public sealed class WildcardSet
                 return true;
             }
 
-            var edge = node.Edges.IndexOf(FoldChar(value[position]));
+            var edge = EdgeOf(node.Edges, FoldChar(value[position]));
             if (edge < 0)
             {
                 return false;
@@ -174,6 +187,18 @@ public sealed class WildcardSet
     {
         while (true)
         {
+            var run = node.Run;
+            if (run.Length > 0)
+            {
+                // The run is kept in text order: it ends at the current position.
+                if (position + 1 < run.Length || !RunEquals(value.Slice(position + 1 - run.Length, run.Length), run))
+                {
+                    return false;
+                }
+
+                position -= run.Length;
+            }
+
             foreach (var pattern in node.Patterns)
             {
                 if (pattern.IsMatch(value))
@@ -192,7 +217,7 @@ public sealed class WildcardSet
                 return true;
             }
 
-            var edge = node.Edges.IndexOf(FoldChar(value[position]));
+            var edge = EdgeOf(node.Edges, FoldChar(value[position]));
             if (edge < 0)
             {
                 return false;
@@ -201,6 +226,26 @@ public sealed class WildcardSet
             node = node.Children[edge];
             position--;
         }
+    }
+
+    // A run holds folded ASCII key characters (never '?'). Under ignore-case a value character agrees with one exactly
+    // when FoldChar maps it there: ASCII letters in either case, any other ASCII character itself, a non-ASCII
+    // character never (AsciiCase is false for any non-ASCII character) - the per-character edge test, at once.
+    private bool RunEquals(ReadOnlySpan<char> value, string run) =>
+        _ignoreCase ? AsciiCase.EqualLengthEqualsIgnoreCase(value, run) : value.SequenceEqual(run);
+
+    // A node has a handful of edges: a plain loop beats a vectorised search's setup.
+    private static int EdgeOf(string edges, char c)
+    {
+        for (var i = 0; i < edges.Length; i++)
+        {
+            if (edges[i] == c)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // ASCII letters fold to upper case under ignore-case; any other character is itself (a non-ASCII value
@@ -281,13 +326,18 @@ public sealed class WildcardSet
 
     private sealed class TrieNode
     {
-        public TrieNode(string edges, TrieNode[] children, TrieNode? anyChar, WildcardPattern[] patterns)
+        public TrieNode(string run, string edges, TrieNode[] children, TrieNode? anyChar, WildcardPattern[] patterns)
         {
+            Run = run;
             Edges = edges;
             Children = children;
             AnyChar = anyChar;
             Patterns = patterns;
         }
+
+        /// <summary>Key characters every value reaching this node must continue with (in text order) before its
+        /// patterns and edges apply: a chain of nodes with one child each, no '?' and no pattern, folded into one.</summary>
+        public string Run { get; }
 
         /// <summary>The (folded) characters with a child, parallel to <see cref="Children"/>.</summary>
         public string Edges { get; }
@@ -325,27 +375,43 @@ public sealed class WildcardSet
             node._patterns.Add(pattern);
         }
 
-        public TrieNode? Build() => _empty ? null : Freeze();
+        /// <param name="reversed">Keys are reversed (tails): runs are stored back in text order.</param>
+        public TrieNode? Build(bool reversed) => _empty ? null : Freeze(reversed);
 
-        private TrieNode Freeze()
+        private TrieNode Freeze(bool reversed)
         {
+            // Follow single-child chains (no pattern ends inside, no '?' edge) into one run.
+            var run = new System.Text.StringBuilder();
+            var node = this;
+            while (node._patterns.Count == 0 && node._children.Count == 1 && node._children.Keys.First() is var only && only != '?')
+            {
+                run.Append(only);
+                node = node._children[only];
+            }
+
+            var runText = run.ToString();
+            if (reversed)
+            {
+                runText = Reverse(runText);
+            }
+
             var edges = new List<char>();
             var children = new List<TrieNode>();
             TrieNode? anyChar = null;
-            foreach (var (c, child) in _children)
+            foreach (var (c, child) in node._children)
             {
                 if (c == '?')
                 {
-                    anyChar = child.Freeze();
+                    anyChar = child.Freeze(reversed);
                 }
                 else
                 {
                     edges.Add(c);
-                    children.Add(child.Freeze());
+                    children.Add(child.Freeze(reversed));
                 }
             }
 
-            return new TrieNode(new string(edges.ToArray()), children.ToArray(), anyChar, _patterns.ToArray());
+            return new TrieNode(runText, new string(edges.ToArray()), children.ToArray(), anyChar, node._patterns.ToArray());
         }
     }
 }

@@ -96,6 +96,41 @@ public class WildcardSetTests
     }
 
     [Fact]
+    public void Agrees_with_each_pattern_in_turn_on_long_shared_prefixes()
+    {
+        // Registry-like globs built from a few path segments: long shared heads and tails, so the tries fold long
+        // single-child chains into runs, which values then agree with, or leave, at any character.
+        var random = new Random(31);
+        string[] segments = { "HKLM\\", "Software\\", "Microsoft\\", "Windows\\", "Run", "RunOnce", "\\", "*", "?", "K\u212A", "\u00e9" };
+        const string valueAlphabet = "HKLMSoftwarRunce\\kK\u212A\u017F\u00e9";
+        for (var i = 0; i < 3_000; i++)
+        {
+            var patterns = Enumerable.Range(0, random.Next(1, 10))
+                .Select(_ => string.Concat(Enumerable.Range(0, random.Next(1, 7)).Select(_ => segments[random.Next(segments.Length)])))
+                .ToArray();
+            var ignoreCase = random.Next(3) != 0;
+            var set = new WildcardSet(ignoreCase, patterns);
+            for (var j = 0; j < 20; j++)
+            {
+                var value = random.Next(4) == 0
+                    ? RandomText(random, valueAlphabet, random.Next(0, 30))
+                    : Instantiate(random, patterns[random.Next(patterns.Length)], valueAlphabet);
+                if (random.Next(3) == 0 && value.Length > 0)
+                {
+                    // One character changed: a value that leaves a run part-way.
+                    var chars = value.ToCharArray();
+                    chars[random.Next(chars.Length)] = valueAlphabet[random.Next(valueAlphabet.Length)];
+                    value = new string(chars);
+                }
+
+                Assert.True(
+                    Reference(patterns, value, ignoreCase) == set.IsMatch(value),
+                    $"patterns [{string.Join(", ", patterns)}] value '{value}' ignoreCase {ignoreCase}");
+            }
+        }
+    }
+
+    [Fact]
     public void Matching_allocates_nothing()
     {
         var set = new WildcardSet(ignoreCase: true, UnusualDirectories.Where(p => p != "*").ToArray());

@@ -50,6 +50,26 @@ public class TextTermsTests
     }
 
     [Fact]
+    public void Ascii_token_comparison_agrees_with_lowercasing_each_character()
+    {
+        // Lengths on both sides of the vectorised path (8 characters and more), analysed words with and without
+        // capitals or non-ASCII characters (neither can equal a lowercased ASCII token).
+        var random = new Random(29);
+        const string tokenAlphabet = "abzAZ09_.:'";
+        const string wordAlphabet = "abzAZ09_.:'\u00e9\u212A";
+        for (var i = 0; i < 100_000; i++)
+        {
+            var token = RandomText(random, tokenAlphabet, random.Next(0, 24));
+            var word = random.Next(2) == 0
+                ? token.ToLowerInvariant()
+                : random.Next(2) == 0 ? new string(token.ToLowerInvariant().Select(c => random.Next(12) == 0 ? wordAlphabet[random.Next(wordAlphabet.Length)] : c).ToArray())
+                : RandomText(random, wordAlphabet, token.Length);
+            var expected = token.Length == word.Length && token.Select(c => c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c).SequenceEqual(word);
+            Assert.True(expected == TextAnalysis.AsciiTokenEquals(token, word), $"token '{token}' word '{word}'");
+        }
+    }
+
+    [Fact]
     public void Phrases_agree_with_each_phrase_in_turn_on_random_texts()
     {
         var random = new Random(9);
