@@ -206,9 +206,11 @@ internal sealed partial class EventDocumentParser
     /// are indexed for queries such as labels.env but the writer leaves them out, since the raw object holds them.</param>
     private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int parent, bool inArray, bool derived)
     {
+        var previous = -1;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var node = _paths.Child(parent, Utf8Text(ref reader));
+            var node = _paths.Child(parent, previous, Utf8Text(ref reader));
+            previous = node;
             reader.Read();
             ReadValue(ref reader, line, node, inArray, derived);
         }

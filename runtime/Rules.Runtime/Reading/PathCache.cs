@@ -53,6 +53,13 @@ internal sealed class PathCache
         /// <summary>Registry size when the path was last found unregistered: look again only when it changed.</summary>
         public int UnregisteredAtCount;
 
+        /// <summary>The child key that came first under this path last time (node index, 0 = none): documents of one
+        /// source write their keys in the same order, so the guess usually saves the hash lookup.</summary>
+        public int FirstChild;
+
+        /// <summary>The sibling key that followed this one last time (node index, 0 = none).</summary>
+        public int NextSibling;
+
         /// <summary>The last short ASCII string value read at this path: a value that does not change from one event to
         /// the next (host.name, agent.version) costs one compare.</summary>
         public string? LastValue;
@@ -69,6 +76,32 @@ internal sealed class PathCache
         {
             Clear();
         }
+    }
+
+    /// <summary>
+    /// The node of key <paramref name="key"/> (unescaped UTF-8) under <paramref name="parent"/>, added on first sight.
+    /// <paramref name="previousSibling"/> is the node of the key before it in the same object, or -1 for the first key:
+    /// the key that followed it last time is tried first, with one compare.
+    /// </summary>
+    public int Child(int parent, int previousSibling, ReadOnlySpan<byte> key)
+    {
+        var guess = previousSibling < 0 ? _nodes[parent].FirstChild : _nodes[previousSibling].NextSibling;
+        if (guess != 0 && key.SequenceEqual(_nodes[guess].Key))
+        {
+            return guess; // a guess is always a child of parent: it was found under the same parent or sibling
+        }
+
+        var node = Child(parent, key);
+        if (previousSibling < 0)
+        {
+            _nodes[parent].FirstChild = node;
+        }
+        else
+        {
+            _nodes[previousSibling].NextSibling = node;
+        }
+
+        return node;
     }
 
     /// <summary>The node of key <paramref name="key"/> (unescaped UTF-8) under <paramref name="parent"/>, added on first sight.</summary>
