@@ -28,9 +28,13 @@ internal sealed partial class EventDocumentParser
     private readonly ReadStatistics _statistics;
     private readonly PendingValues?[] _pending = new PendingValues?[EcsFieldTable.Count];
 
-    // Document number that last assigned each ECS field directly (one scalar, the common case): no staging needed.
-    private readonly int[] _assignedIn = new int[EcsFieldTable.Count];
+    // Document number that last gave each ECS field a value, assigned directly (one scalar, the common case) or staged
+    // in _pending: a field not seen yet in this document takes a lone scalar directly.
+    private readonly int[] _seenIn = new int[EcsFieldTable.Count];
     private int _document;
+
+    // Changes whenever _multiFieldsByParent does, so that paths recompute PathCache.Node.DirectString.
+    private int _multiFieldsVersion = 1;
 
     // The arrays last given to each ECS array field: refilled in place for the next event when the count matches,
     // since the reused record is only valid until the next event (EventReaderOptions.ReuseEvent).
@@ -102,7 +106,7 @@ internal sealed partial class EventDocumentParser
         _paths.TrimBetweenDocuments();
         if (++_document == int.MaxValue)
         {
-            Array.Clear(_assignedIn);
+            Array.Clear(_seenIn);
             _document = 1;
         }
 
@@ -412,12 +416,13 @@ internal sealed partial class EventDocumentParser
         {
             pending.Touched = true;
             _touched.Add(id);
-            if (_assignedIn[id] == _document)
+            if (_seenIn[id] == _document)
             {
                 // A second value for a field assigned directly: stage the first one too (rare: an array or a repeated key).
                 pending.Values.Add(AssignedValue(id));
-                _assignedIn[id] = 0;
             }
+
+            _seenIn[id] = _document;
         }
 
         return pending;
@@ -452,29 +457,30 @@ internal sealed partial class EventDocumentParser
 
     private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
+        ref var path = ref _paths[node];
+        if (path.EcsId is var ecsId and >= 0 && !inArray && reader.TokenType == JsonTokenType.String && _seenIn[ecsId] != _document
+            && (path.DirectStringVersion == _multiFieldsVersion ? path.DirectString : ComputeDirectString(ref path)))
+        {
+            // The most common case: the first and so far only string of a single-valued keyword field goes straight
+            // in, with no conversion.
+            EcsFieldTable.SetString(_event, ecsId, StringAt(node, ref reader));
+            _seenIn[ecsId] = _document;
+            return;
+        }
+
         var target = Resolve(ref reader, node, out var id, out var field);
         switch (target)
         {
             case Target.Ecs:
             {
                 var ecsField = EcsFieldTable.All[id];
-                var direct = !inArray && !ecsField.IsArray && _assignedIn[id] != _document
-                    && _pending[id] is not { Touched: true } && _multiFieldsByParent[id] is null;
-                if (direct && reader.TokenType == JsonTokenType.String && ecsField.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip)
-                {
-                    // The most common case: the first and so far only string of a single-valued keyword field goes
-                    // straight in, with no conversion.
-                    EcsFieldTable.SetString(_event, id, StringAt(node, Utf8Text(ref reader)));
-                    _assignedIn[id] = _document;
-                    break;
-                }
-
+                var direct = !inArray && !ecsField.IsArray && _seenIn[id] != _document && _multiFieldsByParent[id] is null;
                 var converted = Convert(ref reader, line, ecsField.Kind, node);
                 if (direct && !converted.IsBad)
                 {
                     // The first and so far only value of a single-valued field goes straight in.
                     SetSingle(id, converted);
-                    _assignedIn[id] = _document;
+                    _seenIn[id] = _document;
                     break;
                 }
 
@@ -509,6 +515,15 @@ internal sealed partial class EventDocumentParser
                 _statistics.AddUnregisteredField();
                 break;
         }
+    }
+
+    private bool ComputeDirectString(ref PathCache.Node path)
+    {
+        var field = EcsFieldTable.All[path.EcsId];
+        path.DirectString = !field.IsArray && field.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip
+            && _multiFieldsByParent[path.EcsId] is null;
+        path.DirectStringVersion = _multiFieldsVersion;
+        return path.DirectString;
     }
 
     private void AddRawValue(int node, string raw, bool inArray, bool derived)
@@ -651,11 +666,9 @@ internal sealed partial class EventDocumentParser
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
-                        result.Text = StringAt(node, Utf8Text(ref reader));
-                        break;
                     case JsonTokenType.Number when kind != OverflowKind.Ip:
                         // A number in a keyword field is indexed as its text as written.
-                        result.Text = StringAt(node, reader.ValueSpan);
+                        result.Text = StringAt(node, ref reader);
                         break;
                     case JsonTokenType.True or JsonTokenType.False when kind != OverflowKind.Ip:
                         result.Text = reader.TokenType == JsonTokenType.True ? "true" : "false";
@@ -714,19 +727,36 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>
-    /// The string value at a path: the path's last value when unchanged (one compare), else from the string cache.
+    /// The string value of the current string or number token at a path: the path's last value when the token's bytes
+    /// are unchanged (one byte compare, no unescaping), else from the string cache.
     /// </summary>
-    private string StringAt(int node, ReadOnlySpan<byte> utf8)
+    private string StringAt(int node, ref Utf8JsonReader reader)
     {
         ref var path = ref _paths[node];
-        if (path.LastValue is { } last && Ascii.Equals(utf8, last))
+        var token = reader.ValueSpan;
+        if (path.LastValue is { } last && token.SequenceEqual(path.LastToken.AsSpan(0, path.LastTokenLength)))
         {
             return last;
         }
 
-        var value = _strings.Get(utf8);
-        // Equal lengths in bytes and chars: ASCII (the only values the compare above can match).
-        path.LastValue = utf8.Length <= PathCache.MaxLastValueBytes && value.Length == utf8.Length ? value : null;
+        var value = _strings.Get(Utf8Text(ref reader));
+        if (token.Length <= PathCache.MaxLastValueBytes)
+        {
+            if (path.LastToken is null || path.LastToken.Length < token.Length)
+            {
+                // Grown to fit, so a value whose length varies settles after a few events.
+                path.LastToken = new byte[Math.Min(PathCache.MaxLastValueBytes, Math.Max(token.Length, 2 * (path.LastToken?.Length ?? 8)))];
+            }
+
+            token.CopyTo(path.LastToken);
+            path.LastTokenLength = token.Length;
+            path.LastValue = value;
+        }
+        else
+        {
+            path.LastValue = null;
+        }
+
         return value;
     }
 
@@ -848,6 +878,7 @@ internal sealed partial class EventDocumentParser
         }
 
         _multiFieldsByParent = byParent;
+        _multiFieldsVersion++;
     }
 
     /// <summary>Indexes the parent's values into its registered multi-fields, as Elasticsearch does; the writer skips them.</summary>

@@ -16,8 +16,8 @@ internal sealed class PathCache
     /// <summary>Root of every document.</summary>
     public const int Root = 0;
 
-    /// <summary>Paths kept before the cache starts over (about 100 bytes each, plus the key and path text and a last
-    /// value of at most <see cref="MaxLastValueBytes"/>: under 20 MB in all at worst).</summary>
+    /// <summary>Paths kept before the cache starts over (about 120 bytes each, plus the key and path text and a last
+    /// value of at most <see cref="MaxLastValueBytes"/> as bytes and string: under 30 MB in all at worst).</summary>
     public const int MaxNodes = 1 << 15;
 
     /// <summary>Longest value a node remembers as <see cref="Node.LastValue"/>.</summary>
@@ -60,9 +60,18 @@ internal sealed class PathCache
         /// <summary>The sibling key that followed this one last time (node index, 0 = none).</summary>
         public int NextSibling;
 
-        /// <summary>The last short ASCII string value read at this path: a value that does not change from one event to
-        /// the next (host.name, agent.version) costs one compare.</summary>
+        /// <summary>The last short string value read at this path, and the bytes of its token as written (escapes
+        /// included) in <see cref="LastToken"/>: a value that does not change from one event to the next (host.name,
+        /// agent.version) costs one byte compare, with no unescaping.</summary>
         public string? LastValue;
+        public byte[]? LastToken;
+        public int LastTokenLength;
+
+        /// <summary>True when a lone string at this path can be assigned to the ECS property as it is (a single-valued
+        /// keyword, text or ip field without registered multi-fields); valid while <see cref="DirectStringVersion"/> is
+        /// the parser's multi-field version.</summary>
+        public bool DirectString;
+        public int DirectStringVersion;
     }
 
     public int Count => _count;
