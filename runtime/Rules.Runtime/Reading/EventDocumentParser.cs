@@ -216,7 +216,14 @@ internal sealed partial class EventDocumentParser
             var node = _paths.Child(parent, previous, Utf8Text(ref reader));
             previous = node;
             reader.Read();
-            ReadValue(ref reader, line, node, inArray, derived);
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
+            {
+                AddScalar(ref reader, line, node, inArray, derived); // the common case, without ReadValue's dispatch
+            }
+            else
+            {
+                ReadValue(ref reader, line, node, inArray, derived);
+            }
         }
     }
 
@@ -458,12 +465,11 @@ internal sealed partial class EventDocumentParser
     private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
         ref var path = ref _paths[node];
-        if (path.EcsId is var ecsId and >= 0 && !inArray && reader.TokenType == JsonTokenType.String && _seenIn[ecsId] != _document
-            && (path.DirectStringVersion == _multiFieldsVersion ? path.DirectString : ComputeDirectString(ref path)))
+        var ecsId = path.EcsId;
+        if (ecsId >= 0 && !inArray && _seenIn[ecsId] != _document
+            && (path.DirectVersion == _multiFieldsVersion ? path.Direct : ComputeDirect(ref path))
+            && TryAssignDirectly(ref reader, node, ecsId, path.DirectKind))
         {
-            // The most common case: the first and so far only string of a single-valued keyword field goes straight
-            // in, with no conversion.
-            EcsFieldTable.SetString(_event, ecsId, StringAt(node, ref reader));
             _seenIn[ecsId] = _document;
             return;
         }
@@ -517,13 +523,43 @@ internal sealed partial class EventDocumentParser
         }
     }
 
-    private bool ComputeDirectString(ref PathCache.Node path)
+    /// <summary>Whether a lone scalar at this path may go straight into its ECS property: the field is single-valued,
+    /// of a scalar kind, and has no registered multi-fields to fill.</summary>
+    private bool ComputeDirect(ref PathCache.Node path)
     {
         var field = EcsFieldTable.All[path.EcsId];
-        path.DirectString = !field.IsArray && field.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip
-            && _multiFieldsByParent[path.EcsId] is null;
-        path.DirectStringVersion = _multiFieldsVersion;
-        return path.DirectString;
+        path.Direct = !field.IsArray && field.Kind != OverflowKind.Other && _multiFieldsByParent[path.EcsId] is null;
+        path.DirectKind = field.Kind;
+        path.DirectVersion = _multiFieldsVersion;
+        return path.Direct;
+    }
+
+    /// <summary>
+    /// The common cases, with no intermediate <see cref="Converted"/>: a string for a keyword field, an integer, a
+    /// finite number, a boolean, a date string. False (nothing done) for anything else, which takes the general path.
+    /// </summary>
+    private bool TryAssignDirectly(ref Utf8JsonReader reader, int node, int id, OverflowKind kind)
+    {
+        switch (kind)
+        {
+            case OverflowKind.String or OverflowKind.Text or OverflowKind.Ip when reader.TokenType == JsonTokenType.String:
+                EcsFieldTable.SetString(_event, id, StringAt(node, ref reader));
+                return true;
+            case OverflowKind.Integer when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var integer):
+                EcsFieldTable.SetLong(_event, id, integer);
+                return true;
+            case OverflowKind.Float when reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var real) && double.IsFinite(real):
+                EcsFieldTable.SetDouble(_event, id, real);
+                return true;
+            case OverflowKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                EcsFieldTable.SetBoolean(_event, id, reader.TokenType == JsonTokenType.True);
+                return true;
+            case OverflowKind.Date when reader.TokenType == JsonTokenType.String && ValueCoercion.TryDate(AsciiChars(ref reader), out var date):
+                EcsFieldTable.SetDate(_event, id, date);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private void AddRawValue(int node, string raw, bool inArray, bool derived)

@@ -67,11 +67,12 @@ internal sealed class PathCache
         public byte[]? LastToken;
         public int LastTokenLength;
 
-        /// <summary>True when a lone string at this path can be assigned to the ECS property as it is (a single-valued
-        /// keyword, text or ip field without registered multi-fields); valid while <see cref="DirectStringVersion"/> is
-        /// the parser's multi-field version.</summary>
-        public bool DirectString;
-        public int DirectStringVersion;
+        /// <summary>True when a lone scalar at this path can be assigned to the ECS property directly (a single-valued
+        /// field of kind <see cref="DirectKind"/> without registered multi-fields); valid while
+        /// <see cref="DirectVersion"/> is the parser's multi-field version.</summary>
+        public bool Direct;
+        public OverflowKind DirectKind;
+        public int DirectVersion;
     }
 
     public int Count => _count;

@@ -55,7 +55,7 @@ internal sealed class StringCache
         }
 
         var value = StrictUtf8.GetString(utf8);
-        if (Ascii.IsValid(utf8))
+        if (value.Length == utf8.Length) // valid UTF-8 with as many chars as bytes: ASCII
         {
             // The least recently used entry of the set drops out.
             MoveToFront(set, Ways - 1, value, hash);
