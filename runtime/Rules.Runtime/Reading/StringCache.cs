@@ -8,7 +8,8 @@ namespace Rules.Runtime.Reading;
 /// agent.id, user.name, event.action, process.executable ...) costs a hash and a compare instead of a new string.
 /// Strings are immutable, so events may share them. Bounded: <see cref="Entries"/> strings of at most
 /// <see cref="MaxBytes"/> ASCII bytes (about 2 MB at worst) in sets of <see cref="Ways"/>; a new value evicts the least
-/// recently used entry of its set.
+/// recently used entry of its set. A value enters the cache the second time it is met, so values that never recur
+/// (event ids, entity ids) cost no cache churn.
 /// Non-ASCII and longer values are decoded every time.
 /// </summary>
 internal sealed class StringCache
@@ -24,6 +25,9 @@ internal sealed class StringCache
 
     private readonly string?[] _strings = new string?[Entries];
     private readonly int[] _hashes = new int[Entries];
+
+    // Hashes of values met once and not cached yet (direct-mapped; a collision only delays caching).
+    private readonly int[] _firstSightings = new int[Entries];
 
     /// <summary>The string of unescaped UTF-8 <paramref name="utf8"/>, shared with earlier events when it recurs.</summary>
     public string Get(ReadOnlySpan<byte> utf8)
@@ -57,8 +61,18 @@ internal sealed class StringCache
         var value = StrictUtf8.GetString(utf8);
         if (value.Length == utf8.Length) // valid UTF-8 with as many chars as bytes: ASCII
         {
-            // The least recently used entry of the set drops out.
-            MoveToFront(set, Ways - 1, value, hash);
+            ref var sighting = ref _firstSightings[hash & (Entries - 1)];
+            if (sighting == hash)
+            {
+                // Seen before: a recurring value. The least recently used entry of the set drops out.
+                MoveToFront(set, Ways - 1, value, hash);
+            }
+            else
+            {
+                // Cached only from its second sighting, so that one-off values (event ids, entity ids) neither evict
+                // recurring ones nor outlive their event in the cache (which would make the GC promote them).
+                sighting = hash;
+            }
         }
 
         return value;
