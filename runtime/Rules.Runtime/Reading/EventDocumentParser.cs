@@ -33,14 +33,13 @@ internal sealed partial class EventDocumentParser
     private readonly int[] _seenIn = new int[EcsFieldTable.Count];
     private int _document;
 
-    // Changes whenever _multiFieldsByParent does, so that paths recompute PathCache.Node.DirectString.
+    // Changes whenever _multiFieldsByParent does, so that paths recompute PathCache.Node.Direct.
     private int _multiFieldsVersion = 1;
 
-    // The arrays last given to each ECS array field: refilled in place for the next event when the count matches,
-    // since the reused record is only valid until the next event (EventReaderOptions.ReuseEvent).
-    private readonly Array?[] _spareArrays;
     private readonly List<int> _touched = new();
-    private List<(OverflowField Field, bool Lowercase)>?[] _multiFieldsByParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
+
+    // By ECS field id; null until code declares a multi-field (most readers never need the table).
+    private List<(OverflowField Field, bool Lowercase)>?[]? _multiFieldsByParent;
     private int _declaredVersionSeen = -1;
     private int _declaredMultiFields;
     private readonly PathCache _paths = new();
@@ -53,7 +52,6 @@ internal sealed partial class EventDocumentParser
     {
         _options = options;
         _statistics = statistics;
-        _spareArrays = new Array?[options.ReuseEvent ? EcsFieldTable.Count : 0];
     }
 
     private sealed class DepthExceededException : Exception
@@ -80,6 +78,10 @@ internal sealed partial class EventDocumentParser
         public readonly List<string> BadRaw = new();
         public bool SawArray;
         public bool Touched;
+
+        /// <summary>The array last given to the field: refilled in place for the next event when the count matches,
+        /// since the reused record is only valid until the next event (EventReaderOptions.ReuseEvent).</summary>
+        public Array? Spare;
 
         public void Clear()
         {
@@ -141,7 +143,10 @@ internal sealed partial class EventDocumentParser
             }
 
             Finish();
-            _statistics.AddBadValues(target.Overflow.BadValueCount);
+            if (target.Overflow.BadValueCount > 0)
+            {
+                _statistics.AddBadValues(target.Overflow.BadValueCount);
+            }
             return ParseOutcome.Event;
         }
         catch (DepthExceededException)
@@ -480,7 +485,7 @@ internal sealed partial class EventDocumentParser
             case Target.Ecs:
             {
                 var ecsField = EcsFieldTable.All[id];
-                var direct = !inArray && !ecsField.IsArray && _seenIn[id] != _document && _multiFieldsByParent[id] is null;
+                var direct = !inArray && !ecsField.IsArray && _seenIn[id] != _document && _multiFieldsByParent?[id] is null;
                 var converted = Convert(ref reader, line, ecsField.Kind, node);
                 if (direct && !converted.IsBad)
                 {
@@ -528,7 +533,7 @@ internal sealed partial class EventDocumentParser
     private bool ComputeDirect(ref PathCache.Node path)
     {
         var field = EcsFieldTable.All[path.EcsId];
-        path.Direct = !field.IsArray && field.Kind != OverflowKind.Other && _multiFieldsByParent[path.EcsId] is null;
+        path.Direct = !field.IsArray && field.Kind != OverflowKind.Other && _multiFieldsByParent?[path.EcsId] is null;
         path.DirectKind = field.Kind;
         path.DirectVersion = _multiFieldsVersion;
         return path.Direct;
@@ -770,7 +775,7 @@ internal sealed partial class EventDocumentParser
     {
         ref var path = ref _paths[node];
         var token = reader.ValueSpan;
-        if (path.LastValue is { } last && token.SequenceEqual(path.LastToken.AsSpan(0, path.LastTokenLength)))
+        if (path.LastValue is { } last && token.SequenceEqual(_paths.LastToken(ref path)))
         {
             return last;
         }
@@ -778,15 +783,7 @@ internal sealed partial class EventDocumentParser
         var value = _strings.Get(Utf8Text(ref reader));
         if (token.Length <= PathCache.MaxLastValueBytes)
         {
-            if (path.LastToken is null || path.LastToken.Length < token.Length)
-            {
-                // Grown to fit, so a value whose length varies settles after a few events.
-                path.LastToken = new byte[Math.Min(PathCache.MaxLastValueBytes, Math.Max(token.Length, 2 * (path.LastToken?.Length ?? 8)))];
-            }
-
-            token.CopyTo(path.LastToken);
-            path.LastTokenLength = token.Length;
-            path.LastValue = value;
+            _paths.RememberLastValue(ref path, token, value);
         }
         else
         {
@@ -839,7 +836,7 @@ internal sealed partial class EventDocumentParser
             {
                 if (values.Count > 0 || (pending.SawArray && pending.BadRaw.Count == 0))
                 {
-                    SetArray(id, field.Kind, values);
+                    SetArray(id, field.Kind, pending);
                 }
             }
             else if (values.Count > 0)
@@ -851,7 +848,7 @@ internal sealed partial class EventDocumentParser
                 }
             }
 
-            if (_multiFieldsByParent[id] is { } multiFields)
+            if (_multiFieldsByParent?[id] is { } multiFields)
             {
                 FillMultiFields(multiFields, values, field.IsArray || several);
             }
@@ -959,32 +956,33 @@ internal sealed partial class EventDocumentParser
         }
     }
 
-    /// <summary>An array of <paramref name="count"/> items for field <paramref name="id"/>: the one the previous event got
-    /// when the count matches and the record is reused, else a new one (kept for the next event).</summary>
-    private T[] ArrayFor<T>(int id, int count)
+    /// <summary>An array of <paramref name="count"/> items for a field: the one the previous event got when the count
+    /// matches and the record is reused, else a new one (kept for the next event).</summary>
+    private T[] ArrayFor<T>(PendingValues pending, int count)
     {
-        if (_spareArrays.Length == 0)
+        if (!_options.ReuseEvent)
         {
             return new T[count];
         }
 
-        if (_spareArrays[id] is T[] spare && spare.Length == count)
+        if (pending.Spare is T[] spare && spare.Length == count)
         {
             return spare;
         }
 
         var array = new T[count];
-        _spareArrays[id] = array;
+        pending.Spare = array;
         return array;
     }
 
-    private void SetArray(int id, OverflowKind kind, List<Converted> values)
+    private void SetArray(int id, OverflowKind kind, PendingValues pending)
     {
         var e = _event;
+        var values = pending.Values;
         switch (kind)
         {
             case OverflowKind.Integer:
-                var integers = ArrayFor<long>(id, values.Count);
+                var integers = ArrayFor<long>(pending, values.Count);
                 for (var i = 0; i < integers.Length; i++)
                 {
                     integers[i] = values[i].Integer;
@@ -993,7 +991,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetLongs(e, id, integers);
                 break;
             case OverflowKind.Float:
-                var floats = ArrayFor<double>(id, values.Count);
+                var floats = ArrayFor<double>(pending, values.Count);
                 for (var i = 0; i < floats.Length; i++)
                 {
                     floats[i] = values[i].Float;
@@ -1002,7 +1000,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetDoubles(e, id, floats);
                 break;
             case OverflowKind.Boolean:
-                var booleans = ArrayFor<bool>(id, values.Count);
+                var booleans = ArrayFor<bool>(pending, values.Count);
                 for (var i = 0; i < booleans.Length; i++)
                 {
                     booleans[i] = values[i].Boolean;
@@ -1011,7 +1009,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetBooleans(e, id, booleans);
                 break;
             case OverflowKind.Date:
-                var dates = ArrayFor<DateTimeOffset>(id, values.Count);
+                var dates = ArrayFor<DateTimeOffset>(pending, values.Count);
                 for (var i = 0; i < dates.Length; i++)
                 {
                     dates[i] = values[i].Date;
@@ -1020,7 +1018,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetDates(e, id, dates);
                 break;
             default:
-                var strings = ArrayFor<string>(id, values.Count);
+                var strings = ArrayFor<string>(pending, values.Count);
                 for (var i = 0; i < strings.Length; i++)
                 {
                     strings[i] = values[i].Text!;

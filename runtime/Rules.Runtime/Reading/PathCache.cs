@@ -27,6 +27,8 @@ internal sealed class PathCache
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private Node[] _nodes = new Node[256];
+    private byte[] _lastTokens = new byte[4096]; // the nodes' last tokens, each in a region of its own
+    private int _lastTokensUsed;
     private int[] _buckets = new int[512]; // node index + 1, 0 = empty; open addressing, linear probing
     private int _count;
 
@@ -64,8 +66,9 @@ internal sealed class PathCache
         /// included) in <see cref="LastToken"/>: a value that does not change from one event to the next (host.name,
         /// agent.version) costs one byte compare, with no unescaping.</summary>
         public string? LastValue;
-        public byte[]? LastToken;
+        public int LastTokenStart;
         public int LastTokenLength;
+        public int LastTokenCapacity;
 
         /// <summary>True when a lone scalar at this path can be assigned to the ECS property directly (a single-valued
         /// field of kind <see cref="DirectKind"/> without registered multi-fields); valid while
@@ -78,6 +81,33 @@ internal sealed class PathCache
     public int Count => _count;
 
     public ref Node this[int index] => ref _nodes[index];
+
+    /// <summary>The token bytes of the node's <see cref="Node.LastValue"/>.</summary>
+    public ReadOnlySpan<byte> LastToken(ref Node node) => _lastTokens.AsSpan(node.LastTokenStart, node.LastTokenLength);
+
+    /// <summary>Remembers <paramref name="value"/>, whose token was <paramref name="token"/> (at most
+    /// <see cref="MaxLastValueBytes"/> bytes), as the node's last value.</summary>
+    public void RememberLastValue(ref Node node, ReadOnlySpan<byte> token, string value)
+    {
+        if (token.Length > node.LastTokenCapacity)
+        {
+            // A region of its own, sized so that a value whose length varies settles after a few events; the old
+            // region is left unused until the cache starts over.
+            var capacity = Math.Min(MaxLastValueBytes, Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)token.Length)));
+            if (_lastTokensUsed + capacity > _lastTokens.Length)
+            {
+                Array.Resize(ref _lastTokens, Math.Max(_lastTokens.Length * 2, _lastTokensUsed + capacity));
+            }
+
+            node.LastTokenStart = _lastTokensUsed;
+            node.LastTokenCapacity = capacity;
+            _lastTokensUsed += capacity;
+        }
+
+        token.CopyTo(_lastTokens.AsSpan(node.LastTokenStart));
+        node.LastTokenLength = token.Length;
+        node.LastValue = value;
+    }
 
     /// <summary>Starts over when the cache is full. Only between documents: node indexes stay valid within one.</summary>
     public void TrimBetweenDocuments()
@@ -198,10 +228,12 @@ internal sealed class PathCache
     private void Clear()
     {
         Array.Clear(_nodes, 0, _count);
+        _lastTokensUsed = 0;
         if (_buckets.Length > 512 && _nodes.Length > MaxNodes)
         {
             _nodes = new Node[256];
             _buckets = new int[512];
+            _lastTokens = new byte[4096];
         }
         else
         {
@@ -250,6 +282,32 @@ internal static class Utf8Hash
 
         // MurmurHash3's 64-bit finalizer: every input bit reaches the low bits that index the tables.
         hash ^= tail;
+        return Finish(hash);
+    }
+
+    /// <summary>
+    /// A hash of the length and of at most 24 bytes (the first, middle and last 8), in constant time whatever the
+    /// length: for the string cache, where a collision only costs a cache miss (its sets are bounded), never a longer
+    /// search. Values that differ only outside the sampled bytes share a set and evict one another.
+    /// </summary>
+    public static int Sampled(ReadOnlySpan<byte> bytes)
+    {
+        const ulong Multiplier = 0x9E3779B97F4A7C15UL;
+        if (bytes.Length < 8)
+        {
+            return Of(bytes);
+        }
+
+        var first = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        var middle = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice((bytes.Length - 8) / 2));
+        var last = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(bytes.Length - 8));
+        var hash = ((Seed ^ (ulong)bytes.Length) * Multiplier) ^ first;
+        hash = (hash * Multiplier) ^ middle ^ System.Numerics.BitOperations.RotateLeft(last, 29);
+        return Finish(hash);
+    }
+
+    private static int Finish(ulong hash)
+    {
         hash = (hash ^ (hash >> 33)) * 0xFF51AFD7ED558CCDUL;
         hash = (hash ^ (hash >> 33)) * 0xC4CEB9FE1A85EC53UL;
         return (int)(hash ^ (hash >> 33));

@@ -8,8 +8,7 @@ namespace Rules.Runtime.Reading;
 /// agent.id, user.name, event.action, process.executable ...) costs a hash and a compare instead of a new string.
 /// Strings are immutable, so events may share them. Bounded: <see cref="Entries"/> strings of at most
 /// <see cref="MaxBytes"/> ASCII bytes (about 2 MB at worst) in sets of <see cref="Ways"/>; a new value evicts the least
-/// recently used entry of its set. A value enters the cache the second time it is met, so values that never recur
-/// (event ids, entity ids) cost no cache churn.
+/// recently used entry of its set.
 /// Non-ASCII and longer values are decoded every time.
 /// </summary>
 internal sealed class StringCache
@@ -26,9 +25,6 @@ internal sealed class StringCache
     private readonly string?[] _strings = new string?[Entries];
     private readonly int[] _hashes = new int[Entries];
 
-    // Hashes of values met once and not cached yet (direct-mapped; a collision only delays caching).
-    private readonly int[] _firstSightings = new int[Entries];
-
     /// <summary>The string of unescaped UTF-8 <paramref name="utf8"/>, shared with earlier events when it recurs.</summary>
     public string Get(ReadOnlySpan<byte> utf8)
     {
@@ -42,7 +38,7 @@ internal sealed class StringCache
             return StrictUtf8.GetString(utf8);
         }
 
-        var hash = Utf8Hash.Of(utf8);
+        var hash = Utf8Hash.Sampled(utf8);
         var set = hash & (Entries - Ways); // sets of Ways entries, most recently used first
         for (var way = 0; way < Ways; way++)
         {
@@ -61,18 +57,8 @@ internal sealed class StringCache
         var value = StrictUtf8.GetString(utf8);
         if (value.Length == utf8.Length) // valid UTF-8 with as many chars as bytes: ASCII
         {
-            ref var sighting = ref _firstSightings[hash & (Entries - 1)];
-            if (sighting == hash)
-            {
-                // Seen before: a recurring value. The least recently used entry of the set drops out.
-                MoveToFront(set, Ways - 1, value, hash);
-            }
-            else
-            {
-                // Cached only from its second sighting, so that one-off values (event ids, entity ids) neither evict
-                // recurring ones nor outlive their event in the cache (which would make the GC promote them).
-                sighting = hash;
-            }
+            // The least recently used entry of the set drops out.
+            MoveToFront(set, Ways - 1, value, hash);
         }
 
         return value;
