@@ -37,6 +37,7 @@ internal sealed partial class EventDocumentParser
     private int _multiFieldsVersion = 1;
 
     private readonly List<int> _touched = new();
+    private readonly List<string> _arrayStrings = new();
 
     // By ECS field id; null until code declares a multi-field (most readers never need the table).
     private List<(OverflowField Field, bool Lowercase)>?[]? _multiFieldsByParent;
@@ -275,18 +276,7 @@ internal sealed partial class EventDocumentParser
                 break;
             case JsonTokenType.StartArray:
                 CheckDepth(ref reader);
-                var elements = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    elements++;
-                    ReadValue(ref reader, line, node, inArray: true, derived);
-                }
-
-                if (elements == 0)
-                {
-                    AddEmptyArray(node, derived);
-                }
-
+                ReadArray(ref reader, line, node, inArray, derived);
                 break;
             case JsonTokenType.Null:
                 // Elasticsearch indexes null as "no value", unless the mapping sets null_value (user schemas only).
@@ -296,6 +286,65 @@ internal sealed partial class EventDocumentParser
                 AddScalar(ref reader, line, node, inArray, derived);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The elements of an array. Strings of an ECS keyword or ip array field (the field's only value in the document so
+    /// far) are collected and assigned as one array with no staging; at the first element of another kind, what was
+    /// collected is staged and the rest of the array takes the general path, which gives the same result.
+    /// </summary>
+    private void ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
+    {
+        var id = _paths[node].EcsId;
+        var direct = id >= 0 && !inArray && IsDirectStringArray(id);
+        var collected = _arrayStrings;
+        collected.Clear();
+        var elements = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            elements++;
+            if (direct)
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    collected.Add(StringAt(node, ref reader));
+                    continue;
+                }
+
+                direct = false;
+                var staged = Pending(id);
+                staged.SawArray = true;
+                var kind = EcsFieldTable.All[id].Kind;
+                foreach (var text in collected)
+                {
+                    staged.Values.Add(new Converted { Kind = kind, Text = text });
+                }
+            }
+
+            ReadValue(ref reader, line, node, inArray: true, derived);
+        }
+
+        if (elements == 0)
+        {
+            AddEmptyArray(node, derived);
+        }
+        else if (direct)
+        {
+            var strings = ArrayFor<string>(_pending[id] ??= new PendingValues(), collected.Count);
+            collected.CopyTo(strings);
+            EcsFieldTable.SetStrings(_event, id, strings);
+            _seenIn[id] = _document;
+        }
+    }
+
+    /// <summary>Whether an array at this ECS field can be assigned directly: a keyword, text or ip array field with no
+    /// value yet in this document and no multi-fields; and no registered nested field, whose object bounds count
+    /// staged values.</summary>
+    private bool IsDirectStringArray(int id)
+    {
+        var field = EcsFieldTable.All[id];
+        return field.IsArray && field.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip
+            && _seenIn[id] != _document && _multiFieldsByParent?[id] is null && NestedPathRegistry.Count == 0;
     }
 
     private void CheckDepth(ref Utf8JsonReader reader)
@@ -430,14 +479,36 @@ internal sealed partial class EventDocumentParser
             _touched.Add(id);
             if (_seenIn[id] == _document)
             {
-                // A second value for a field assigned directly: stage the first one too (rare: an array or a repeated key).
-                pending.Values.Add(AssignedValue(id));
+                // Another value for a field assigned directly: stage what it holds too (rare: a repeated key).
+                if (EcsFieldTable.All[id].IsArray)
+                {
+                    StageAssignedStrings(pending, id);
+                }
+                else
+                {
+                    pending.Values.Add(AssignedValue(id));
+                }
             }
 
             _seenIn[id] = _document;
         }
 
         return pending;
+    }
+
+    /// <summary>The strings <see cref="ReadArray"/> gave array field <paramref name="id"/>, read back from the record.</summary>
+    private void StageAssignedStrings(PendingValues pending, int id)
+    {
+        var kind = EcsFieldTable.All[id].Kind;
+        if (EcsFieldTable.GetValue(_event, id) is string[] texts)
+        {
+            foreach (var text in texts)
+            {
+                pending.Values.Add(new Converted { Kind = kind, Text = text });
+            }
+        }
+
+        pending.SawArray = true;
     }
 
     /// <summary>The value <see cref="SetSingle"/> gave field <paramref name="id"/>, read back from the record.</summary>

@@ -136,4 +136,20 @@ public class ReaderPathMemoryTests
         Assert.Equal("Alice Smith", events.Current.User?.FullName);
         Assert.Equal(new[] { "Alice Smith" }, events.Current.Overflow.GetStrings(text).ToArray());
     }
+    [Theory]
+    [InlineData("""{"host":{"ip":["10.0.0.1","10.0.0.2"]},"host.ip":"10.0.0.3"}""", """{"host":{"ip":["10.0.0.1","10.0.0.2","10.0.0.3"]}}""")]
+    [InlineData("""{"host.ip":"10.0.0.9","host":{"ip":["10.0.0.1","10.0.0.2"]}}""", """{"host":{"ip":["10.0.0.9","10.0.0.1","10.0.0.2"]}}""")]
+    [InlineData("""{"event":{"category":["process",1,"file"]}}""", """{"event":{"category":["process","1","file"]}}""")]
+    [InlineData("""{"host":{"ip":["10.0.0.1",1,"10.0.0.2"]}}""", """{"host":{"ip":["10.0.0.1","10.0.0.2",1]}}""")]
+    [InlineData("""{"tags":["a",["b","c"]]}""", """{"tags":["a","b","c"]}""")]
+    [InlineData("""{"tags":["a",null,"b"]}""", """{"tags":["a","b"]}""")]
+    [InlineData("""{"tags":["a"],"tags":["b"]}""", """{"tags":["a","b"]}""")]
+    [InlineData("""{"tags":["a",{"x":1}]}""", """{"tags":["a"],"tags.x":[1]}""")]
+    [InlineData("""{"tags":[]}""", """{"tags":[]}""")]
+    public void String_arrays_assigned_whole_give_what_staging_gives(string json, string expected)
+    {
+        // Each shape after a plain array of the same field in the previous event, so the spare array is in play too.
+        var written = ReadWithOneReader("""{"tags":["p","q"],"host":{"ip":["10.0.0.7"]},"event":{"category":["x","y","z"]}}""", json);
+        Assert.Equal(expected, written[1]);
+    }
 }
