@@ -28,15 +28,19 @@ internal sealed partial class EventDocumentParser
     private readonly ReadStatistics _statistics;
     private readonly PendingValues?[] _pending = new PendingValues?[EcsFieldTable.Count];
 
-    // Document number that last assigned each ECS field directly (one scalar, the common case): no staging needed.
-    private readonly int[] _assignedIn = new int[EcsFieldTable.Count];
+    // Document number that last gave each ECS field a value, assigned directly (one scalar, the common case) or staged
+    // in _pending: a field not seen yet in this document takes a lone scalar directly.
+    private readonly int[] _seenIn = new int[EcsFieldTable.Count];
     private int _document;
 
-    // The arrays last given to each ECS array field: refilled in place for the next event when the count matches,
-    // since the reused record is only valid until the next event (EventReaderOptions.ReuseEvent).
-    private readonly Array?[] _spareArrays;
+    // Changes whenever _multiFieldsByParent does, so that paths recompute PathCache.Node.Direct.
+    private int _multiFieldsVersion = 1;
+
     private readonly List<int> _touched = new();
-    private List<(OverflowField Field, bool Lowercase)>?[] _multiFieldsByParent = new List<(OverflowField, bool)>?[EcsFieldTable.Count];
+    private readonly List<string> _arrayStrings = new();
+
+    // By ECS field id; null until code declares a multi-field (most readers never need the table).
+    private List<(OverflowField Field, bool Lowercase)>?[]? _multiFieldsByParent;
     private int _declaredVersionSeen = -1;
     private int _declaredMultiFields;
     private readonly PathCache _paths = new();
@@ -49,7 +53,6 @@ internal sealed partial class EventDocumentParser
     {
         _options = options;
         _statistics = statistics;
-        _spareArrays = new Array?[options.ReuseEvent ? EcsFieldTable.Count : 0];
     }
 
     private sealed class DepthExceededException : Exception
@@ -77,6 +80,10 @@ internal sealed partial class EventDocumentParser
         public bool SawArray;
         public bool Touched;
 
+        /// <summary>The array last given to the field: refilled in place for the next event when the count matches,
+        /// since the reused record is only valid until the next event (EventReaderOptions.ReuseEvent).</summary>
+        public Array? Spare;
+
         public void Clear()
         {
             Values.Clear();
@@ -102,7 +109,7 @@ internal sealed partial class EventDocumentParser
         _paths.TrimBetweenDocuments();
         if (++_document == int.MaxValue)
         {
-            Array.Clear(_assignedIn);
+            Array.Clear(_seenIn);
             _document = 1;
         }
 
@@ -137,7 +144,10 @@ internal sealed partial class EventDocumentParser
             }
 
             Finish();
-            _statistics.AddBadValues(target.Overflow.BadValueCount);
+            if (target.Overflow.BadValueCount > 0)
+            {
+                _statistics.AddBadValues(target.Overflow.BadValueCount);
+            }
             return ParseOutcome.Event;
         }
         catch (DepthExceededException)
@@ -206,11 +216,20 @@ internal sealed partial class EventDocumentParser
     /// are indexed for queries such as labels.env but the writer leaves them out, since the raw object holds them.</param>
     private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int parent, bool inArray, bool derived)
     {
+        var previous = -1;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var node = _paths.Child(parent, Utf8Text(ref reader));
+            var node = _paths.Child(parent, previous, Utf8Text(ref reader));
+            previous = node;
             reader.Read();
-            ReadValue(ref reader, line, node, inArray, derived);
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
+            {
+                AddScalar(ref reader, line, node, inArray, derived); // the common case, without ReadValue's dispatch
+            }
+            else
+            {
+                ReadValue(ref reader, line, node, inArray, derived);
+            }
         }
     }
 
@@ -257,18 +276,7 @@ internal sealed partial class EventDocumentParser
                 break;
             case JsonTokenType.StartArray:
                 CheckDepth(ref reader);
-                var elements = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    elements++;
-                    ReadValue(ref reader, line, node, inArray: true, derived);
-                }
-
-                if (elements == 0)
-                {
-                    AddEmptyArray(node, derived);
-                }
-
+                ReadArray(ref reader, line, node, inArray, derived);
                 break;
             case JsonTokenType.Null:
                 // Elasticsearch indexes null as "no value", unless the mapping sets null_value (user schemas only).
@@ -278,6 +286,65 @@ internal sealed partial class EventDocumentParser
                 AddScalar(ref reader, line, node, inArray, derived);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The elements of an array. Strings of an ECS keyword or ip array field (the field's only value in the document so
+    /// far) are collected and assigned as one array with no staging; at the first element of another kind, what was
+    /// collected is staged and the rest of the array takes the general path, which gives the same result.
+    /// </summary>
+    private void ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
+    {
+        var id = _paths[node].EcsId;
+        var direct = id >= 0 && !inArray && IsDirectStringArray(id);
+        var collected = _arrayStrings;
+        collected.Clear();
+        var elements = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            elements++;
+            if (direct)
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    collected.Add(StringAt(node, ref reader));
+                    continue;
+                }
+
+                direct = false;
+                var staged = Pending(id);
+                staged.SawArray = true;
+                var kind = EcsFieldTable.All[id].Kind;
+                foreach (var text in collected)
+                {
+                    staged.Values.Add(new Converted { Kind = kind, Text = text });
+                }
+            }
+
+            ReadValue(ref reader, line, node, inArray: true, derived);
+        }
+
+        if (elements == 0)
+        {
+            AddEmptyArray(node, derived);
+        }
+        else if (direct)
+        {
+            var strings = ArrayFor<string>(_pending[id] ??= new PendingValues(), collected.Count);
+            collected.CopyTo(strings);
+            EcsFieldTable.SetStrings(_event, id, strings);
+            _seenIn[id] = _document;
+        }
+    }
+
+    /// <summary>Whether an array at this ECS field can be assigned directly: a keyword, text or ip array field with no
+    /// value yet in this document and no multi-fields; and no registered nested field, whose object bounds count
+    /// staged values.</summary>
+    private bool IsDirectStringArray(int id)
+    {
+        var field = EcsFieldTable.All[id];
+        return field.IsArray && field.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip
+            && _seenIn[id] != _document && _multiFieldsByParent?[id] is null && NestedPathRegistry.Count == 0;
     }
 
     private void CheckDepth(ref Utf8JsonReader reader)
@@ -410,15 +477,38 @@ internal sealed partial class EventDocumentParser
         {
             pending.Touched = true;
             _touched.Add(id);
-            if (_assignedIn[id] == _document)
+            if (_seenIn[id] == _document)
             {
-                // A second value for a field assigned directly: stage the first one too (rare: an array or a repeated key).
-                pending.Values.Add(AssignedValue(id));
-                _assignedIn[id] = 0;
+                // Another value for a field assigned directly: stage what it holds too (rare: a repeated key).
+                if (EcsFieldTable.All[id].IsArray)
+                {
+                    StageAssignedStrings(pending, id);
+                }
+                else
+                {
+                    pending.Values.Add(AssignedValue(id));
+                }
             }
+
+            _seenIn[id] = _document;
         }
 
         return pending;
+    }
+
+    /// <summary>The strings <see cref="ReadArray"/> gave array field <paramref name="id"/>, read back from the record.</summary>
+    private void StageAssignedStrings(PendingValues pending, int id)
+    {
+        var kind = EcsFieldTable.All[id].Kind;
+        if (EcsFieldTable.GetValue(_event, id) is string[] texts)
+        {
+            foreach (var text in texts)
+            {
+                pending.Values.Add(new Converted { Kind = kind, Text = text });
+            }
+        }
+
+        pending.SawArray = true;
     }
 
     /// <summary>The value <see cref="SetSingle"/> gave field <paramref name="id"/>, read back from the record.</summary>
@@ -450,29 +540,29 @@ internal sealed partial class EventDocumentParser
 
     private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
+        ref var path = ref _paths[node];
+        var ecsId = path.EcsId;
+        if (ecsId >= 0 && !inArray && _seenIn[ecsId] != _document
+            && (path.DirectVersion == _multiFieldsVersion ? path.Direct : ComputeDirect(ref path))
+            && TryAssignDirectly(ref reader, node, ecsId, path.DirectKind))
+        {
+            _seenIn[ecsId] = _document;
+            return;
+        }
+
         var target = Resolve(ref reader, node, out var id, out var field);
         switch (target)
         {
             case Target.Ecs:
             {
                 var ecsField = EcsFieldTable.All[id];
-                var direct = !inArray && !ecsField.IsArray && _assignedIn[id] != _document
-                    && _pending[id] is not { Touched: true } && _multiFieldsByParent[id] is null;
-                if (direct && reader.TokenType == JsonTokenType.String && ecsField.Kind is OverflowKind.String or OverflowKind.Text or OverflowKind.Ip)
-                {
-                    // The most common case: the first and so far only string of a single-valued keyword field goes
-                    // straight in, with no conversion.
-                    EcsFieldTable.SetString(_event, id, StringAt(node, Utf8Text(ref reader)));
-                    _assignedIn[id] = _document;
-                    break;
-                }
-
+                var direct = !inArray && !ecsField.IsArray && _seenIn[id] != _document && _multiFieldsByParent?[id] is null;
                 var converted = Convert(ref reader, line, ecsField.Kind, node);
                 if (direct && !converted.IsBad)
                 {
                     // The first and so far only value of a single-valued field goes straight in.
                     SetSingle(id, converted);
-                    _assignedIn[id] = _document;
+                    _seenIn[id] = _document;
                     break;
                 }
 
@@ -506,6 +596,45 @@ internal sealed partial class EventDocumentParser
                 _event.Overflow.AddUnregistered(_paths[node].Path, RawToken(ref reader, line));
                 _statistics.AddUnregisteredField();
                 break;
+        }
+    }
+
+    /// <summary>Whether a lone scalar at this path may go straight into its ECS property: the field is single-valued,
+    /// of a scalar kind, and has no registered multi-fields to fill.</summary>
+    private bool ComputeDirect(ref PathCache.Node path)
+    {
+        var field = EcsFieldTable.All[path.EcsId];
+        path.Direct = !field.IsArray && field.Kind != OverflowKind.Other && _multiFieldsByParent?[path.EcsId] is null;
+        path.DirectKind = field.Kind;
+        path.DirectVersion = _multiFieldsVersion;
+        return path.Direct;
+    }
+
+    /// <summary>
+    /// The common cases, with no intermediate <see cref="Converted"/>: a string for a keyword field, an integer, a
+    /// finite number, a boolean, a date string. False (nothing done) for anything else, which takes the general path.
+    /// </summary>
+    private bool TryAssignDirectly(ref Utf8JsonReader reader, int node, int id, OverflowKind kind)
+    {
+        switch (kind)
+        {
+            case OverflowKind.String or OverflowKind.Text or OverflowKind.Ip when reader.TokenType == JsonTokenType.String:
+                EcsFieldTable.SetString(_event, id, StringAt(node, ref reader));
+                return true;
+            case OverflowKind.Integer when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var integer):
+                EcsFieldTable.SetLong(_event, id, integer);
+                return true;
+            case OverflowKind.Float when reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var real) && double.IsFinite(real):
+                EcsFieldTable.SetDouble(_event, id, real);
+                return true;
+            case OverflowKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                EcsFieldTable.SetBoolean(_event, id, reader.TokenType == JsonTokenType.True);
+                return true;
+            case OverflowKind.Date when reader.TokenType == JsonTokenType.String && ValueCoercion.TryDate(AsciiChars(ref reader), out var date):
+                EcsFieldTable.SetDate(_event, id, date);
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -649,11 +778,9 @@ internal sealed partial class EventDocumentParser
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
-                        result.Text = StringAt(node, Utf8Text(ref reader));
-                        break;
                     case JsonTokenType.Number when kind != OverflowKind.Ip:
                         // A number in a keyword field is indexed as its text as written.
-                        result.Text = StringAt(node, reader.ValueSpan);
+                        result.Text = StringAt(node, ref reader);
                         break;
                     case JsonTokenType.True or JsonTokenType.False when kind != OverflowKind.Ip:
                         result.Text = reader.TokenType == JsonTokenType.True ? "true" : "false";
@@ -712,19 +839,28 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>
-    /// The string value at a path: the path's last value when unchanged (one compare), else from the string cache.
+    /// The string value of the current string or number token at a path: the path's last value when the token's bytes
+    /// are unchanged (one byte compare, no unescaping), else from the string cache.
     /// </summary>
-    private string StringAt(int node, ReadOnlySpan<byte> utf8)
+    private string StringAt(int node, ref Utf8JsonReader reader)
     {
         ref var path = ref _paths[node];
-        if (path.LastValue is { } last && Ascii.Equals(utf8, last))
+        var token = reader.ValueSpan;
+        if (path.LastValue is { } last && token.SequenceEqual(_paths.LastToken(ref path)))
         {
             return last;
         }
 
-        var value = _strings.Get(utf8);
-        // Equal lengths in bytes and chars: ASCII (the only values the compare above can match).
-        path.LastValue = utf8.Length <= PathCache.MaxLastValueBytes && value.Length == utf8.Length ? value : null;
+        var value = _strings.Get(Utf8Text(ref reader));
+        if (token.Length <= PathCache.MaxLastValueBytes)
+        {
+            _paths.RememberLastValue(ref path, token, value);
+        }
+        else
+        {
+            path.LastValue = null;
+        }
+
         return value;
     }
 
@@ -771,7 +907,7 @@ internal sealed partial class EventDocumentParser
             {
                 if (values.Count > 0 || (pending.SawArray && pending.BadRaw.Count == 0))
                 {
-                    SetArray(id, field.Kind, values);
+                    SetArray(id, field.Kind, pending);
                 }
             }
             else if (values.Count > 0)
@@ -783,7 +919,7 @@ internal sealed partial class EventDocumentParser
                 }
             }
 
-            if (_multiFieldsByParent[id] is { } multiFields)
+            if (_multiFieldsByParent?[id] is { } multiFields)
             {
                 FillMultiFields(multiFields, values, field.IsArray || several);
             }
@@ -846,6 +982,7 @@ internal sealed partial class EventDocumentParser
         }
 
         _multiFieldsByParent = byParent;
+        _multiFieldsVersion++;
     }
 
     /// <summary>Indexes the parent's values into its registered multi-fields, as Elasticsearch does; the writer skips them.</summary>
@@ -890,32 +1027,33 @@ internal sealed partial class EventDocumentParser
         }
     }
 
-    /// <summary>An array of <paramref name="count"/> items for field <paramref name="id"/>: the one the previous event got
-    /// when the count matches and the record is reused, else a new one (kept for the next event).</summary>
-    private T[] ArrayFor<T>(int id, int count)
+    /// <summary>An array of <paramref name="count"/> items for a field: the one the previous event got when the count
+    /// matches and the record is reused, else a new one (kept for the next event).</summary>
+    private T[] ArrayFor<T>(PendingValues pending, int count)
     {
-        if (_spareArrays.Length == 0)
+        if (!_options.ReuseEvent)
         {
             return new T[count];
         }
 
-        if (_spareArrays[id] is T[] spare && spare.Length == count)
+        if (pending.Spare is T[] spare && spare.Length == count)
         {
             return spare;
         }
 
         var array = new T[count];
-        _spareArrays[id] = array;
+        pending.Spare = array;
         return array;
     }
 
-    private void SetArray(int id, OverflowKind kind, List<Converted> values)
+    private void SetArray(int id, OverflowKind kind, PendingValues pending)
     {
         var e = _event;
+        var values = pending.Values;
         switch (kind)
         {
             case OverflowKind.Integer:
-                var integers = ArrayFor<long>(id, values.Count);
+                var integers = ArrayFor<long>(pending, values.Count);
                 for (var i = 0; i < integers.Length; i++)
                 {
                     integers[i] = values[i].Integer;
@@ -924,7 +1062,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetLongs(e, id, integers);
                 break;
             case OverflowKind.Float:
-                var floats = ArrayFor<double>(id, values.Count);
+                var floats = ArrayFor<double>(pending, values.Count);
                 for (var i = 0; i < floats.Length; i++)
                 {
                     floats[i] = values[i].Float;
@@ -933,7 +1071,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetDoubles(e, id, floats);
                 break;
             case OverflowKind.Boolean:
-                var booleans = ArrayFor<bool>(id, values.Count);
+                var booleans = ArrayFor<bool>(pending, values.Count);
                 for (var i = 0; i < booleans.Length; i++)
                 {
                     booleans[i] = values[i].Boolean;
@@ -942,7 +1080,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetBooleans(e, id, booleans);
                 break;
             case OverflowKind.Date:
-                var dates = ArrayFor<DateTimeOffset>(id, values.Count);
+                var dates = ArrayFor<DateTimeOffset>(pending, values.Count);
                 for (var i = 0; i < dates.Length; i++)
                 {
                     dates[i] = values[i].Date;
@@ -951,7 +1089,7 @@ internal sealed partial class EventDocumentParser
                 EcsFieldTable.SetDates(e, id, dates);
                 break;
             default:
-                var strings = ArrayFor<string>(id, values.Count);
+                var strings = ArrayFor<string>(pending, values.Count);
                 for (var i = 0; i < strings.Length; i++)
                 {
                     strings[i] = values[i].Text!;

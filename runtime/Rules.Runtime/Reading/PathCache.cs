@@ -16,8 +16,8 @@ internal sealed class PathCache
     /// <summary>Root of every document.</summary>
     public const int Root = 0;
 
-    /// <summary>Paths kept before the cache starts over (about 100 bytes each, plus the key and path text and a last
-    /// value of at most <see cref="MaxLastValueBytes"/>: under 20 MB in all at worst).</summary>
+    /// <summary>Paths kept before the cache starts over (about 120 bytes each, plus the key and path text and a last
+    /// value of at most <see cref="MaxLastValueBytes"/> as bytes and string: under 30 MB in all at worst).</summary>
     public const int MaxNodes = 1 << 15;
 
     /// <summary>Longest value a node remembers as <see cref="Node.LastValue"/>.</summary>
@@ -27,6 +27,8 @@ internal sealed class PathCache
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private Node[] _nodes = new Node[256];
+    private byte[] _lastTokens = new byte[4096]; // the nodes' last tokens, each in a region of its own
+    private int _lastTokensUsed;
     private int[] _buckets = new int[512]; // node index + 1, 0 = empty; open addressing, linear probing
     private int _count;
 
@@ -53,14 +55,59 @@ internal sealed class PathCache
         /// <summary>Registry size when the path was last found unregistered: look again only when it changed.</summary>
         public int UnregisteredAtCount;
 
-        /// <summary>The last short ASCII string value read at this path: a value that does not change from one event to
-        /// the next (host.name, agent.version) costs one compare.</summary>
+        /// <summary>The child key that came first under this path last time (node index, 0 = none): documents of one
+        /// source write their keys in the same order, so the guess usually saves the hash lookup.</summary>
+        public int FirstChild;
+
+        /// <summary>The sibling key that followed this one last time (node index, 0 = none).</summary>
+        public int NextSibling;
+
+        /// <summary>The last short string value read at this path, and the bytes of its token as written (escapes
+        /// included) in <see cref="LastToken"/>: a value that does not change from one event to the next (host.name,
+        /// agent.version) costs one byte compare, with no unescaping.</summary>
         public string? LastValue;
+        public int LastTokenStart;
+        public int LastTokenLength;
+        public int LastTokenCapacity;
+
+        /// <summary>True when a lone scalar at this path can be assigned to the ECS property directly (a single-valued
+        /// field of kind <see cref="DirectKind"/> without registered multi-fields); valid while
+        /// <see cref="DirectVersion"/> is the parser's multi-field version.</summary>
+        public bool Direct;
+        public OverflowKind DirectKind;
+        public int DirectVersion;
     }
 
     public int Count => _count;
 
     public ref Node this[int index] => ref _nodes[index];
+
+    /// <summary>The token bytes of the node's <see cref="Node.LastValue"/>.</summary>
+    public ReadOnlySpan<byte> LastToken(ref Node node) => _lastTokens.AsSpan(node.LastTokenStart, node.LastTokenLength);
+
+    /// <summary>Remembers <paramref name="value"/>, whose token was <paramref name="token"/> (at most
+    /// <see cref="MaxLastValueBytes"/> bytes), as the node's last value.</summary>
+    public void RememberLastValue(ref Node node, ReadOnlySpan<byte> token, string value)
+    {
+        if (token.Length > node.LastTokenCapacity)
+        {
+            // A region of its own, sized so that a value whose length varies settles after a few events; the old
+            // region is left unused until the cache starts over.
+            var capacity = Math.Min(MaxLastValueBytes, Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)token.Length)));
+            if (_lastTokensUsed + capacity > _lastTokens.Length)
+            {
+                Array.Resize(ref _lastTokens, Math.Max(_lastTokens.Length * 2, _lastTokensUsed + capacity));
+            }
+
+            node.LastTokenStart = _lastTokensUsed;
+            node.LastTokenCapacity = capacity;
+            _lastTokensUsed += capacity;
+        }
+
+        token.CopyTo(_lastTokens.AsSpan(node.LastTokenStart));
+        node.LastTokenLength = token.Length;
+        node.LastValue = value;
+    }
 
     /// <summary>Starts over when the cache is full. Only between documents: node indexes stay valid within one.</summary>
     public void TrimBetweenDocuments()
@@ -69,6 +116,32 @@ internal sealed class PathCache
         {
             Clear();
         }
+    }
+
+    /// <summary>
+    /// The node of key <paramref name="key"/> (unescaped UTF-8) under <paramref name="parent"/>, added on first sight.
+    /// <paramref name="previousSibling"/> is the node of the key before it in the same object, or -1 for the first key:
+    /// the key that followed it last time is tried first, with one compare.
+    /// </summary>
+    public int Child(int parent, int previousSibling, ReadOnlySpan<byte> key)
+    {
+        var guess = previousSibling < 0 ? _nodes[parent].FirstChild : _nodes[previousSibling].NextSibling;
+        if (guess != 0 && key.SequenceEqual(_nodes[guess].Key))
+        {
+            return guess; // a guess is always a child of parent: it was found under the same parent or sibling
+        }
+
+        var node = Child(parent, key);
+        if (previousSibling < 0)
+        {
+            _nodes[parent].FirstChild = node;
+        }
+        else
+        {
+            _nodes[previousSibling].NextSibling = node;
+        }
+
+        return node;
     }
 
     /// <summary>The node of key <paramref name="key"/> (unescaped UTF-8) under <paramref name="parent"/>, added on first sight.</summary>
@@ -155,10 +228,12 @@ internal sealed class PathCache
     private void Clear()
     {
         Array.Clear(_nodes, 0, _count);
+        _lastTokensUsed = 0;
         if (_buckets.Length > 512 && _nodes.Length > MaxNodes)
         {
             _nodes = new Node[256];
             _buckets = new int[512];
+            _lastTokens = new byte[4096];
         }
         else
         {
@@ -207,6 +282,32 @@ internal static class Utf8Hash
 
         // MurmurHash3's 64-bit finalizer: every input bit reaches the low bits that index the tables.
         hash ^= tail;
+        return Finish(hash);
+    }
+
+    /// <summary>
+    /// A hash of the length and of at most 24 bytes (the first, middle and last 8), in constant time whatever the
+    /// length: for the string cache, where a collision only costs a cache miss (its sets are bounded), never a longer
+    /// search. Values that differ only outside the sampled bytes share a set and evict one another.
+    /// </summary>
+    public static int Sampled(ReadOnlySpan<byte> bytes)
+    {
+        const ulong Multiplier = 0x9E3779B97F4A7C15UL;
+        if (bytes.Length < 8)
+        {
+            return Of(bytes);
+        }
+
+        var first = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        var middle = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice((bytes.Length - 8) / 2));
+        var last = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(bytes.Length - 8));
+        var hash = ((Seed ^ (ulong)bytes.Length) * Multiplier) ^ first;
+        hash = (hash * Multiplier) ^ middle ^ System.Numerics.BitOperations.RotateLeft(last, 29);
+        return Finish(hash);
+    }
+
+    private static int Finish(ulong hash)
+    {
         hash = (hash ^ (hash >> 33)) * 0xFF51AFD7ED558CCDUL;
         hash = (hash ^ (hash >> 33)) * 0xC4CEB9FE1A85EC53UL;
         return (int)(hash ^ (hash >> 33));

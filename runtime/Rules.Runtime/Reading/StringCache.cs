@@ -38,7 +38,7 @@ internal sealed class StringCache
             return StrictUtf8.GetString(utf8);
         }
 
-        var hash = Utf8Hash.Of(utf8);
+        var hash = Utf8Hash.Sampled(utf8);
         var set = hash & (Entries - Ways); // sets of Ways entries, most recently used first
         for (var way = 0; way < Ways; way++)
         {
@@ -55,7 +55,7 @@ internal sealed class StringCache
         }
 
         var value = StrictUtf8.GetString(utf8);
-        if (Ascii.IsValid(utf8))
+        if (value.Length == utf8.Length) // valid UTF-8 with as many chars as bytes: ASCII
         {
             // The least recently used entry of the set drops out.
             MoveToFront(set, Ways - 1, value, hash);
