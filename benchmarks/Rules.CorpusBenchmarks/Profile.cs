@@ -62,6 +62,26 @@ internal static class Profile
             + $"({(double)matchedCandidates / events.Length:F2} of them match); finding candidates ~{bestEngine - bestCandidates:F3} us/event");
     }
 
+    /// <summary>`-- --candidates`: which rules are candidates most often without matching (where prefilters are weak),
+    /// and what reading and probing each indexed field costs (one index per field over every rule).</summary>
+    public static void Candidates()
+    {
+        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
+        var events = reader.ReadEvents().ToArray();
+        var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
+        var rows = rules.Select(r =>
+        {
+            var candidate = events.Count(e => (r.EventCategories.Count == 0 || r.EventCategories.Any(c => e.Event?.Category?.Contains(c) == true)) && (r.Prefilter?.Admits(e) ?? true));
+            var matched = events.Count(e => r.Matches(e));
+            return (Rule: r, Candidate: candidate, Matched: matched);
+        }).Where(t => t.Candidate > t.Matched).OrderByDescending(t => t.Candidate - t.Matched).ToArray();
+        Console.WriteLine($"{rows.Sum(t => t.Candidate - t.Matched) / (double)events.Length:F2} failing candidates/event from {rows.Length} rules");
+        foreach (var t in rows.Take(40))
+        {
+            Console.WriteLine($"{(t.Candidate - t.Matched) / (double)events.Length,6:F3} fail/event {t.Matched,5} matches  {t.Rule.Metadata.Name} [{string.Join(",", t.Rule.EventCategories)}] {string.Join(" | ", t.Rule.Prefilter?.Conditions.Select(c => string.Join(",", c.Select(a => a.ToString()).Take(3)) + (c.Count > 3 ? $" +{c.Count - 3}" : "")) ?? Array.Empty<string>())}");
+        }
+    }
+
     public static void Run()
     {
         using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });

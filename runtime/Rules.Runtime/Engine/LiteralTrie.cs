@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Rules.Runtime;
 
 /// <summary>
-/// A trie of case-folded literals (<see cref="CaseFolding"/>), each with the ids of the rules it stands for. A walk
+/// A trie of case-folded literals (<see cref="CaseFolding"/>), each with the candidate bits of the rules it stands for. A walk
 /// along a value from a position marks, in a bit set over rule ids, the rules of every literal the value spells from
 /// there: the prefix index walks forward from an offset, the suffix index walks backward from the end over reversed
 /// literals, the contains index walks forward from each position where a literal was found. Immutable after
@@ -15,9 +15,9 @@ internal sealed class LiteralTrie
     // Node n: its children's folded characters (sorted), the children's node numbers, the rules whose literal ends here.
     private readonly char[][] _keys;
     private readonly int[][] _children;
-    private readonly int[][] _rules;
+    private readonly RuleMarks?[] _rules;
 
-    private LiteralTrie(char[][] keys, int[][] children, int[][] rules)
+    private LiteralTrie(char[][] keys, int[][] children, RuleMarks?[] rules)
     {
         _keys = keys;
         _children = children;
@@ -41,7 +41,7 @@ internal sealed class LiteralTrie
             }
 
             node = _children[node][index];
-            CandidateSet.Mark(candidates, _rules[node]);
+            _rules[node]?.MarkInto(candidates);
         }
     }
 
@@ -77,29 +77,15 @@ internal sealed class LiteralTrie
         {
             var keys = new char[_children.Count][];
             var children = new int[_children.Count][];
-            var rules = new int[_children.Count][];
+            var rules = new RuleMarks?[_children.Count];
             for (var n = 0; n < _children.Count; n++)
             {
                 keys[n] = new List<char>(_children[n].Keys).ToArray();
                 children[n] = new List<int>(_children[n].Values).ToArray();
-                rules[n] = new List<int>(_rules[n]).ToArray();
+                rules[n] = _rules[n].Count == 0 ? null : RuleMarks.Create(_rules[n]);
             }
 
             return new LiteralTrie(keys, children, rules);
-        }
-    }
-}
-
-/// <summary>A set of rule ids as bits (one per rule of a group), on the stack of one Match call.</summary>
-internal static class CandidateSet
-{
-    public static int WordsFor(int rules) => (rules + 63) >> 6;
-
-    public static void Mark(Span<ulong> candidates, int[] rules)
-    {
-        foreach (var rule in rules)
-        {
-            candidates[rule >> 6] |= 1UL << (rule & 63);
         }
     }
 }

@@ -10,60 +10,61 @@ namespace Rules.Runtime;
 /// <summary>
 /// Runs compiled single-event rules over events, offering each event only to the rules that can match it:
 /// <list type="number">
-/// <item>by event category: rules are grouped by the categories they need (decided at build time); rules for any
-/// category form their own group;</item>
-/// <item>within a group, by prefilter: a rule with a <see cref="RulePrefilter"/> (a necessary condition: exact values,
-/// prefixes, suffixes or contained literals of string fields) sits in one shared index per field, so reading each
-/// indexed field once finds the only rules that can match; rules without one always run.</item>
+/// <item>by event category: one dispatch group per category, holding the rules for that category and the rules for
+/// any category, so an event of one category (nearly all events) reads and probes each indexed field once; an event
+/// of no known category meets the any-category group; an event of several known categories meets the group of every
+/// rule, masked to the rules of its categories;</item>
+/// <item>within a group, by prefilter: a rule's <see cref="RulePrefilter"/> is a conjunction of conditions, each a
+/// disjunction of atoms (exact values, prefixes, suffixes, contained literals, presence) on string fields. Every atom
+/// sits in one shared index per field; a condition k of rule r owns bit r of the k-th slot of the candidate set, and
+/// the candidates are the rules whose bit is set in every slot (slots a rule has no condition for are preset).
+/// Cheap shared checks (host.os.type, event.type ...) are such conditions, probed once per event for all rules.</item>
 /// </list>
-/// Thread-safe for concurrent <see cref="Match"/> calls: everything is built in the constructor and read-only
-/// afterwards (no locks on the hot path). <see cref="Match"/> allocates nothing.
+/// Every group numbers rules alike (their position among the engine's event rules), so matches come out in catalog
+/// order, each once. Thread-safe for concurrent <see cref="Match"/> calls: everything is built in the constructor and
+/// read-only afterwards (no locks on the hot path). <see cref="Match"/> allocates nothing.
 /// </summary>
 public sealed class RuleEngine
 {
-    private readonly RuleGroup _anyCategory;
-    private readonly FrozenDictionary<string, RuleGroup> _byCategory;
-    private readonly bool _hasMultiCategoryRules;
+    private readonly EventRule[] _eventRules;
+    private readonly DispatchGroup _anyCategory;
+    private readonly FrozenDictionary<string, DispatchGroup> _byCategory;
+    private readonly DispatchGroup _everyRule;
+    private readonly FrozenDictionary<string, ulong[]> _categoryMasks;
+    private readonly ulong[] _anyCategoryMask;
 
     public RuleEngine(IEnumerable<CompiledRule> rules)
     {
         var all = new List<CompiledRule>(rules);
         Rules = all;
-        var anyCategory = new List<EventRule>();
-        var byCategory = new Dictionary<string, List<EventRule>>(StringComparer.Ordinal);
-        foreach (var rule in all)
+        _eventRules = all.OfType<EventRule>().ToArray();
+        var words = CandidateSet.WordsFor(_eventRules.Length);
+        var anyCategory = new List<int>();
+        var byCategory = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var id = 0; id < _eventRules.Length; id++)
         {
-            if (rule is not EventRule eventRule)
+            if (_eventRules[id].EventCategories.Count == 0)
             {
+                anyCategory.Add(id);
                 continue;
             }
 
-            if (eventRule.EventCategories.Count == 0)
-            {
-                anyCategory.Add(eventRule);
-                continue;
-            }
-
-            _hasMultiCategoryRules |= eventRule.EventCategories.Count > 1;
-            foreach (var category in eventRule.EventCategories)
+            foreach (var category in _eventRules[id].EventCategories.Distinct(StringComparer.Ordinal))
             {
                 if (!byCategory.TryGetValue(category, out var list))
                 {
-                    byCategory[category] = list = new List<EventRule>();
+                    byCategory[category] = list = new List<int>();
                 }
 
-                list.Add(eventRule);
+                list.Add(id);
             }
         }
 
-        _anyCategory = new RuleGroup(anyCategory);
-        var groups = new Dictionary<string, RuleGroup>(StringComparer.Ordinal);
-        foreach (var pair in byCategory)
-        {
-            groups[pair.Key] = new RuleGroup(pair.Value);
-        }
-
-        _byCategory = groups.ToFrozenDictionary(StringComparer.Ordinal);
+        _anyCategory = new DispatchGroup(_eventRules, anyCategory);
+        _anyCategoryMask = Mask(words, anyCategory);
+        _byCategory = byCategory.ToFrozenDictionary(p => p.Key, p => new DispatchGroup(_eventRules, p.Value.Concat(anyCategory)), StringComparer.Ordinal);
+        _categoryMasks = byCategory.ToFrozenDictionary(p => p.Key, p => Mask(words, p.Value), StringComparer.Ordinal);
+        _everyRule = new DispatchGroup(_eventRules, Enumerable.Range(0, _eventRules.Length));
     }
 
     public IReadOnlyList<CompiledRule> Rules { get; }
@@ -74,108 +75,135 @@ public sealed class RuleEngine
     /// </summary>
     public void Match(EcsEvent e, List<EventRule> matches)
     {
-        _anyCategory.Match(e, matches, firstNew: matches.Count, deduplicate: false);
         var categories = e.Event?.Category;
-        if (categories is null)
+        DispatchGroup? only = null;
+        var known = 0;
+        if (categories is not null)
         {
-            return;
+            for (var i = 0; i < categories.Length; i++)
+            {
+                // Counts changes of group: 1 exactly when every known category is the same one.
+                if (categories[i] is { } category && _byCategory.TryGetValue(category, out var group) && !ReferenceEquals(group, only))
+                {
+                    only = group;
+                    known++;
+                }
+            }
         }
 
-        var firstNew = matches.Count;
-        for (var i = 0; i < categories.Length; i++)
+        if (known == 0)
         {
-            var category = categories[i];
-            if (category is null || !_byCategory.TryGetValue(category, out var group) || AppearsEarlier(categories, i))
+            _anyCategory.Match(e, matches, mask: default);
+        }
+        else if (known == 1)
+        {
+            only!.Match(e, matches, mask: default);
+        }
+        else
+        {
+            // Several categories: every rule's group, restricted to the rules of these categories and any category.
+            Span<ulong> mask = stackalloc ulong[_anyCategoryMask.Length];
+            _anyCategoryMask.CopyTo(mask);
+            foreach (var category in categories!)
             {
-                continue;
+                if (category is not null && _categoryMasks.TryGetValue(category, out var rules))
+                {
+                    for (var w = 0; w < mask.Length; w++)
+                    {
+                        mask[w] |= rules[w];
+                    }
+                }
             }
 
-            group.Match(e, matches, firstNew, deduplicate: _hasMultiCategoryRules);
+            _everyRule.Match(e, matches, mask);
         }
     }
 
-    // An event listing the same category twice must not run its rules twice.
-    private static bool AppearsEarlier(string?[] categories, int index)
+    private static ulong[] Mask(int words, IEnumerable<int> ids)
     {
-        for (var j = 0; j < index; j++)
+        var mask = new ulong[words];
+        foreach (var id in ids)
         {
-            if (string.Equals(categories[j], categories[index], StringComparison.Ordinal))
-            {
-                return true;
-            }
+            mask[id >> 6] |= 1UL << (id & 63);
         }
 
-        return false;
+        return mask;
     }
 
     /// <summary>
-    /// The rules of one category. Every rule has an id (its position, so matches come out in catalog order); rules with
-    /// a prefilter are indexed per field (<see cref="FieldPrefilterIndex"/>), the others are always candidates. Per event:
-    /// start from the always-run set, let each field index mark what the event's values select, run the candidates.
+    /// Some of the engine's rules, indexed for one kind of event. Candidate set layout: one slot of
+    /// <c>words</c> words per prefilter condition position; rule r's k-th condition sets bit r of slot k. Per event:
+    /// start from the preset slots (rules without a prefilter in slot 0; rules with fewer than k+1 conditions in slot
+    /// k), let each field index and presence test mark what the event's values select, AND the slots, run the result.
     /// </summary>
-    private sealed class RuleGroup
+    private sealed class DispatchGroup
     {
-        // A group this large would need more than 16 KB of stack for its candidate set: rent it instead.
+        // A candidate set this large would need more than 16 KB of stack: rent it instead.
         private const int MaxStackWords = 2048;
 
         private readonly EventRule[] _rules;
-        private readonly ulong[] _alwaysRun;
+        private readonly int _words;
+        private readonly int _slots;
+        private readonly ulong[] _preset;
         private readonly FieldPrefilterIndex[] _indexes;
-        private readonly (Func<EcsEvent, bool> HasValue, int[] Rules)[] _presence;
+        private readonly (Func<EcsEvent, bool> HasValue, RuleMarks Rules)[] _presence;
 
-        public RuleGroup(List<EventRule> rules)
+        public DispatchGroup(EventRule[] rules, IEnumerable<int> members)
         {
-            _rules = rules.ToArray();
-            _alwaysRun = new ulong[CandidateSet.WordsFor(_rules.Length)];
-            var byField = new Dictionary<string, List<(PrefilterAtom Atom, int Rule)>>(StringComparer.Ordinal);
-            var presence = new Dictionary<string, (Func<EcsEvent, bool> HasValue, SortedSet<int> Rules)>(StringComparer.Ordinal);
-            for (var id = 0; id < _rules.Length; id++)
+            _rules = rules;
+            _words = CandidateSet.WordsFor(rules.Length);
+            var ids = members.Distinct().ToArray();
+            _slots = Math.Max(1, ids.Select(id => rules[id].Prefilter?.Conditions.Count ?? 0).DefaultIfEmpty(0).Max());
+            _preset = new ulong[_slots * _words];
+            var slotBits = _words * 64;
+            var byField = new Dictionary<string, List<(PrefilterAtom Atom, int Bit)>>(StringComparer.Ordinal);
+            var presence = new Dictionary<string, (Func<EcsEvent, bool> HasValue, List<int> Bits)>(StringComparer.Ordinal);
+            foreach (var id in ids)
             {
-                var prefilter = _rules[id].Prefilter;
-                if (prefilter is null)
+                var conditions = rules[id].Prefilter?.Conditions ?? Array.Empty<IReadOnlyList<PrefilterAtom>>();
+                for (var slot = 0; slot < _slots; slot++)
                 {
-                    _alwaysRun[id >> 6] |= 1UL << (id & 63);
-                    continue;
-                }
-
-                foreach (var atom in prefilter.Atoms)
-                {
-                    if (atom.Kind == PrefilterAtomKind.Exists)
+                    var bit = slot * slotBits + id;
+                    if (slot >= conditions.Count)
                     {
-                        if (!presence.TryGetValue(atom.Field.Path, out var present))
-                        {
-                            presence[atom.Field.Path] = present = (atom.Field.HasValue!, new SortedSet<int>());
-                        }
-
-                        present.Rules.Add(id);
+                        _preset[bit >> 6] |= 1UL << (bit & 63);
                         continue;
                     }
 
-                    if (!byField.TryGetValue(atom.Field.Path, out var atoms))
+                    foreach (var atom in conditions[slot])
                     {
-                        byField[atom.Field.Path] = atoms = new List<(PrefilterAtom, int)>();
-                    }
+                        if (atom.Kind == PrefilterAtomKind.Exists)
+                        {
+                            if (!presence.TryGetValue(atom.Field.Path, out var present))
+                            {
+                                presence[atom.Field.Path] = present = (atom.Field.HasValue!, new List<int>());
+                            }
 
-                    atoms.Add((atom, id));
+                            present.Bits.Add(bit);
+                            continue;
+                        }
+
+                        if (!byField.TryGetValue(atom.Field.Path, out var atoms))
+                        {
+                            byField[atom.Field.Path] = atoms = new List<(PrefilterAtom, int)>();
+                        }
+
+                        atoms.Add((atom, bit));
+                    }
                 }
             }
 
-            var indexes = new List<FieldPrefilterIndex>();
-            foreach (var pair in byField)
-            {
-                indexes.Add(FieldPrefilterIndex.Build(pair.Value));
-            }
-
-            _indexes = indexes.ToArray();
-            _presence = presence.Values.Select(p => (p.HasValue, p.Rules.ToArray())).ToArray();
+            _indexes = byField.Values.Select(FieldPrefilterIndex.Build).ToArray();
+            _presence = presence.Values.Select(p => (p.HasValue, RuleMarks.Create(p.Bits))).ToArray();
         }
 
-        public void Match(EcsEvent e, List<EventRule> matches, int firstNew, bool deduplicate)
+        /// <summary>Runs the candidates (only those in <paramref name="mask"/> when it is not empty).</summary>
+        public void Match(EcsEvent e, List<EventRule> matches, ReadOnlySpan<ulong> mask)
         {
-            var words = _alwaysRun.Length;
+            var length = _preset.Length;
             ulong[]? rented = null;
-            var candidates = words <= MaxStackWords ? stackalloc ulong[words] : (rented = ArrayPool<ulong>.Shared.Rent(words)).AsSpan(0, words);
-            _alwaysRun.CopyTo(candidates);
+            var candidates = length <= MaxStackWords ? stackalloc ulong[length] : (rented = ArrayPool<ulong>.Shared.Rent(length)).AsSpan(0, length);
+            _preset.CopyTo(candidates);
             foreach (var index in _indexes)
             {
                 index.Collect(e, candidates);
@@ -185,18 +213,28 @@ public sealed class RuleEngine
             {
                 if (hasValue(e))
                 {
-                    CandidateSet.Mark(candidates, rules);
+                    rules.MarkInto(candidates);
                 }
             }
 
-            for (var w = 0; w < words; w++)
+            for (var w = 0; w < _words; w++)
             {
                 var word = candidates[w];
+                for (var slot = 1; slot < _slots && word != 0; slot++)
+                {
+                    word &= candidates[slot * _words + w];
+                }
+
+                if (!mask.IsEmpty)
+                {
+                    word &= mask[w];
+                }
+
                 while (word != 0)
                 {
                     var rule = _rules[(w << 6) | BitOperations.TrailingZeroCount(word)];
                     word &= word - 1;
-                    if (rule.MatchesCondition(e) && !(deduplicate && AlreadyMatched(matches, firstNew, rule)))
+                    if (rule.MatchesCondition(e))
                     {
                         matches.Add(rule);
                     }
@@ -207,19 +245,6 @@ public sealed class RuleEngine
             {
                 ArrayPool<ulong>.Shared.Return(rented);
             }
-        }
-
-        private static bool AlreadyMatched(List<EventRule> matches, int from, EventRule rule)
-        {
-            for (var i = from; i < matches.Count; i++)
-            {
-                if (ReferenceEquals(matches[i], rule))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

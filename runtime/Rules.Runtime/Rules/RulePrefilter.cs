@@ -101,29 +101,70 @@ public sealed record PrefilterAtom(PrefilterField Field, PrefilterAtomKind Kind,
 }
 
 /// <summary>
-/// A necessary condition of a rule, chosen at build time (generator: Optimization/PrefilterSelection): the rule can only
-/// match an event where some value of some atom's field passes the atom. The engine indexes rules by their atoms so an
-/// event meets only the rules its values select; the rule's own condition always decides (docs/architecture.md,
-/// "Dispatch").
+/// A necessary condition of a rule, chosen at build time (generator: Optimization/PrefilterSelection): a conjunction of
+/// conditions, each a disjunction of atoms - the rule can only match an event where, for every condition, some value of
+/// some atom's field passes the atom. The engine indexes rules by their atoms so an event meets only the rules its
+/// values select in every condition; the rule's own condition always decides (docs/architecture.md, "Dispatch").
 /// </summary>
 public sealed class RulePrefilter
 {
+    /// <summary>One condition: some atom must pass.</summary>
     public RulePrefilter(params PrefilterAtom[] atoms)
+        : this(new[] { atoms })
     {
-        if (atoms.Length == 0)
+    }
+
+    private RulePrefilter(PrefilterAtom[][] conditions)
+    {
+        if (conditions.Length == 0)
         {
-            throw new ArgumentException("A prefilter needs at least one atom.", nameof(atoms));
+            throw new ArgumentException("A prefilter needs at least one condition.", nameof(conditions));
+        }
+
+        foreach (var condition in conditions)
+        {
+            if (condition.Length == 0)
+            {
+                throw new ArgumentException("A prefilter condition needs at least one atom.", nameof(conditions));
+            }
+        }
+
+        Conditions = conditions;
+        var atoms = new List<PrefilterAtom>();
+        foreach (var condition in conditions)
+        {
+            atoms.AddRange(condition);
         }
 
         Atoms = atoms;
     }
 
+    /// <summary>Several conditions, all necessary (each one a disjunction of atoms); the first is the most selective.</summary>
+    public static RulePrefilter AllOf(params PrefilterAtom[][] conditions) => new(conditions);
+
+    /// <summary>The conditions, all necessary; within one, some atom must pass.</summary>
+    public IReadOnlyList<IReadOnlyList<PrefilterAtom>> Conditions { get; }
+
+    /// <summary>Every atom of every condition.</summary>
     public IReadOnlyList<PrefilterAtom> Atoms { get; }
 
-    /// <summary>The reference semantics: some value of some atom's field passes the atom (tests use it).</summary>
+    /// <summary>The reference semantics: in every condition, some value of some atom's field passes the atom (tests use it).</summary>
     public bool Admits(EcsEvent e)
     {
-        foreach (var atom in Atoms)
+        foreach (var condition in Conditions)
+        {
+            if (!Admits(condition, e))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Admits(IReadOnlyList<PrefilterAtom> condition, EcsEvent e)
+    {
+        foreach (var atom in condition)
         {
             var field = atom.Field;
             if (atom.Kind == PrefilterAtomKind.Exists)
@@ -135,7 +176,17 @@ public sealed class RulePrefilter
             }
             else if (field.ReadSingle is { } single)
             {
-                if (atom.IsMatch(single(e)))
+                if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(field.SpilledValues!.Value) is { Length: > 0 } spilled)
+                {
+                    foreach (var value in spilled)
+                    {
+                        if (atom.IsMatch(value))
+                        {
+                            return true;
+                        }
+                    }
+                }
+                else if (atom.IsMatch(single(e)))
                 {
                     return true;
                 }

@@ -14,7 +14,7 @@ public class PrefilterSelectionTests
         var file = CompiledRuleSet.Rule(query, language);
         var plan = (EventQueryPlan)RuleCompiler.Compile(file.Path, file.GetText()!.ToString(), FieldCatalog.BuiltIn).Plan!;
         var prefilter = PrefilterSelection.Select(plan);
-        return prefilter is null ? null : string.Join(" | ", prefilter.Atoms.Select(a => $"{a.Field.Path} {a.Kind} {a.Literal}{(a.Offset > 0 ? "@" + a.Offset : string.Empty)}"));
+        return prefilter is null ? null : string.Join(" & ", prefilter.Conditions.Select(c => string.Join(" | ", c.Atoms.Select(a => $"{a.Field.Path} {a.Kind} {a.Literal}{(a.Offset > 0 ? "@" + a.Offset : string.Empty)}"))));
     }
 
     [Fact]
