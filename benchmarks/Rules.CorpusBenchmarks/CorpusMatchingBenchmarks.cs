@@ -14,6 +14,12 @@ if (args.Contains("--profile"))
     return;
 }
 
+if (args.Contains("--indexes"))
+{
+    Profile.Indexes();
+    return;
+}
+
 if (args.Contains("--candidates"))
 {
     Profile.Candidates();

@@ -124,7 +124,7 @@ namespace Rules.Generator.Emit
                         ? "e => e.Overflow." + OverflowGetter(field.ValueKind) + "(" + local + "Handle).Length > 0"
                         : "static e => " + (field.IsArray ? Matching + ".FieldValues.HasAny(" + access + ")" : access + " is not null");
                     b.Append("            var ").Append(local).Append(" = ").Append(Runtime).Append(".PrefilterField.Presence(")
-                        .Append(CSharp.String(field.Path)).Append(", ").Append(test).Append(");\n");
+                        .Append(CSharp.String(field.Path)).Append(", ").Append(test).Append(field.IsEcs ? RootArguments(field.Path) : string.Empty).Append(");\n");
                     continue;
                 }
 
@@ -137,7 +137,7 @@ namespace Rules.Generator.Emit
                 else
                 {
                     b.Append(field.IsArray ? "Array(" : "Single(").Append(CSharp.String(field.Path)).Append(", static e => ")
-                        .Append(EcsNaming.Accessor("e", field.Path)).Append(");\n");
+                        .Append(EcsNaming.Accessor("e", field.Path)).Append(RootArguments(field.Path)).Append(");\n");
                 }
             }
 
@@ -156,6 +156,20 @@ namespace Rules.Generator.Emit
             }
 
             b.Append("        }\n");
+        }
+
+        /// <summary>For an ECS field under an object: the object's path and presence test, so the engine tests the
+        /// object once for all its fields (empty for a top-level field).</summary>
+        private static string RootArguments(string fieldPath)
+        {
+            var dot = fieldPath.IndexOf('.');
+            if (dot <= 0)
+            {
+                return string.Empty;
+            }
+
+            var root = fieldPath.Substring(0, dot);
+            return ", " + CSharp.String(root) + ", static e => " + EcsNaming.Accessor("e", root) + " is not null";
         }
 
         private static string AtomCall(PrefilterAtom atom) => atom.Kind switch

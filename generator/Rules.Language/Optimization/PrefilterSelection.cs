@@ -82,7 +82,7 @@ namespace Rules.Language.Optimization
         public const int MinimumContainsLength = 3;
 
         /// <summary>At most this many conditions per rule (candidate-set slots in the engine).</summary>
-        public const int MaximumConditions = 3;
+        public const int MaximumConditions = 4;
 
         private static readonly HashSet<string> LowCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -172,6 +172,9 @@ namespace Rules.Language.Optimization
         public static double Cost(PrefilterAtom atom) => atom.Kind switch
         {
             PrefilterAtomKind.Exact when DatasetFields.Contains(atom.Field.Path) => 0.0005,
+            // The operating system splits every integration's events three ways; the other low-cardinality fields
+            // mostly follow the event's category.
+            PrefilterAtomKind.Exact when atom.Field.Path == "host.os.type" => 0.2,
             PrefilterAtomKind.Exact when LowCardinalityFields.Contains(atom.Field.Path) => 0.3,
             PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
             // Most fields are in most events of their category: presence is the last resort.

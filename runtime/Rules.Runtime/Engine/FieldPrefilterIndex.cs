@@ -18,6 +18,7 @@ namespace Rules.Runtime;
 internal sealed class FieldPrefilterIndex
 {
     private readonly PrefilterField _field;
+    private readonly OverflowField _spilled;
     private readonly FrozenDictionary<string, RuleMarks>? _exact;
     // Bit n (n < 63): some exact literal has n characters; bit 63: some has 63 or more. A value of no literal's length
     // is not hashed at all (most command lines, paths and arguments against lists of names).
@@ -32,6 +33,7 @@ internal sealed class FieldPrefilterIndex
         LiteralTrie? suffixes, SearchValues<string>? containsSearch, LiteralTrie? contains)
     {
         _field = field;
+        _spilled = field.SpilledValues ?? default;
         _exact = exact;
         _exactLengths = exactLengths;
         _prefixOffsets = prefixOffsets;
@@ -42,6 +44,11 @@ internal sealed class FieldPrefilterIndex
     }
 
     public string Path => _field.Path;
+
+    public PrefilterField Field => _field;
+
+    /// <summary>The overflow slot of a non-ECS field (-1 for ECS fields): its values are there or nowhere.</summary>
+    public int OverflowSlot => _field.Overflow is { } overflow ? overflow.Slot : -1;
 
     /// <summary>Builds the index of (atom, candidate bit) pairs, all on one field.</summary>
     public static FieldPrefilterIndex Build(IReadOnlyList<(PrefilterAtom Atom, int Rule)> atoms)
@@ -105,7 +112,7 @@ internal sealed class FieldPrefilterIndex
     {
         if (_field.ReadSingle is { } single)
         {
-            if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(_field.SpilledValues!.Value) is { Length: > 0 } spilled)
+            if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(_spilled) is { Length: > 0 } spilled)
             {
                 ProbeEach(spilled, candidates);
             }

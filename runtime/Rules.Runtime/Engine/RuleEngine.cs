@@ -69,6 +69,10 @@ public sealed class RuleEngine
 
     public IReadOnlyList<CompiledRule> Rules { get; }
 
+    /// <summary>The group an event of these categories meets first (profiling: benchmarks/Rules.CorpusBenchmarks).</summary>
+    internal DispatchGroup GroupFor(string? category) =>
+        category is not null && _byCategory.TryGetValue(category, out var group) ? group : _anyCategory;
+
     /// <summary>
     /// Adds to <paramref name="matches"/> every single-event rule the event matches, each once. Does not allocate
     /// when <paramref name="matches"/> has capacity.
@@ -136,7 +140,7 @@ public sealed class RuleEngine
     /// start from the preset slots (rules without a prefilter in slot 0; rules with fewer than k+1 conditions in slot
     /// k), let each field index and presence test mark what the event's values select, AND the slots, run the result.
     /// </summary>
-    private sealed class DispatchGroup
+    internal sealed class DispatchGroup
     {
         // A candidate set this large would need more than 16 KB of stack: rent it instead.
         private const int MaxStackWords = 2048;
@@ -146,21 +150,39 @@ public sealed class RuleEngine
         private readonly int _slots;
         private readonly ulong[] _preset;
         private readonly FieldPrefilterIndex[] _indexes;
+
+        private readonly (FieldPrefilterIndex Index, ulong[] Owners)[] _searches;
+        private readonly bool _skipSearches;
+        private readonly FieldPrefilterIndex?[] _overflowIndexes;
+        private readonly (FieldPrefilterIndex Index, ulong[] Owners)?[] _overflowSearches;
+
+        internal IEnumerable<FieldPrefilterIndex> Indexes => _indexes.Concat(_roots.SelectMany(r => r.Indexes)).Concat(_searches.Select(s => s.Index))
+            .Concat(_overflowIndexes.OfType<FieldPrefilterIndex>()).Concat(_overflowSearches.Where(s => s is not null).Select(s => s!.Value.Index));
+
+        internal int Slots => _slots;
         private readonly (Func<EcsEvent, bool> HasValue, RuleMarks Rules)[] _presence;
+        private readonly RootGroup[] _roots;
 
         public DispatchGroup(EventRule[] rules, IEnumerable<int> members)
         {
             _rules = rules;
             _words = CandidateSet.WordsFor(rules.Length);
             var ids = members.Distinct().ToArray();
-            _slots = Math.Max(1, ids.Select(id => rules[id].Prefilter?.Conditions.Count ?? 0).DefaultIfEmpty(0).Max());
+            var probed = ProbedFields(rules, ids);
+            var conditionsOf = ids.ToDictionary(id => id, id => WorthProbing(rules[id], probed));
+            _slots = Math.Max(1, conditionsOf.Values.Select(c => c.Count).DefaultIfEmpty(0).Max());
             _preset = new ulong[_slots * _words];
             var slotBits = _words * 64;
-            var byField = new Dictionary<string, List<(PrefilterAtom Atom, int Bit)>>(StringComparer.Ordinal);
+            // Per field, anchored atoms (exact, prefix, suffix: hash and trie walks) apart from contained literals (a
+            // search through the whole value), so the searches can wait until the cheap probes have ruled rules out.
+            var byField = new Dictionary<(string Path, bool Contains), List<(PrefilterAtom Atom, int Bit)>>();
+            var containsOwners = new Dictionary<string, ulong[]>(StringComparer.Ordinal);
+            var containsOnlyFirst = true;
             var presence = new Dictionary<string, (Func<EcsEvent, bool> HasValue, List<int> Bits)>(StringComparer.Ordinal);
+            var presenceFields = new Dictionary<string, PrefilterField>(StringComparer.Ordinal);
             foreach (var id in ids)
             {
-                var conditions = rules[id].Prefilter?.Conditions ?? Array.Empty<IReadOnlyList<PrefilterAtom>>();
+                var conditions = conditionsOf[id];
                 for (var slot = 0; slot < _slots; slot++)
                 {
                     var bit = slot * slotBits + id;
@@ -177,24 +199,173 @@ public sealed class RuleEngine
                             if (!presence.TryGetValue(atom.Field.Path, out var present))
                             {
                                 presence[atom.Field.Path] = present = (atom.Field.HasValue!, new List<int>());
+                                presenceFields[atom.Field.Path] = atom.Field;
                             }
 
                             present.Bits.Add(bit);
                             continue;
                         }
 
-                        if (!byField.TryGetValue(atom.Field.Path, out var atoms))
+                        var contains = atom.Kind == PrefilterAtomKind.Contains;
+                        if (!byField.TryGetValue((atom.Field.Path, contains), out var atoms))
                         {
-                            byField[atom.Field.Path] = atoms = new List<(PrefilterAtom, int)>();
+                            byField[(atom.Field.Path, contains)] = atoms = new List<(PrefilterAtom, int)>();
                         }
 
                         atoms.Add((atom, bit));
+                        if (contains)
+                        {
+                            containsOnlyFirst &= slot == 0;
+                            if (!containsOwners.TryGetValue(atom.Field.Path, out var owners))
+                            {
+                                containsOwners[atom.Field.Path] = owners = new ulong[_words];
+                            }
+
+                            owners[id >> 6] |= 1UL << (id & 63);
+                        }
                     }
                 }
             }
 
-            _indexes = byField.Values.Select(FieldPrefilterIndex.Build).ToArray();
-            _presence = presence.Values.Select(p => (p.HasValue, RuleMarks.Create(p.Bits))).ToArray();
+            // Non-ECS fields are many (every integration's) and nearly always absent: they are probed through the
+            // event's own list of filled overflow slots rather than one by one.
+            var built = byField.Select(p => (p.Key.Contains, Index: FieldPrefilterIndex.Build(p.Value), Owners: p.Key.Contains ? containsOwners[p.Key.Path] : null)).ToArray();
+            // ECS fields under an object (dll.name under dll) are probed only when the event has the object: one test
+            // for all of them (most events lack most objects).
+            var anchored = built.Where(b => !b.Contains && b.Index.OverflowSlot < 0).Select(b => b.Index).ToList();
+            _indexes = anchored.Where(i => i.Field.HasRoot is null).ToArray();
+            var presenceEntries = presence.Select(p => (Field: presenceFields[p.Key], Entry: (p.Value.HasValue, Rules: RuleMarks.Create(p.Value.Bits)))).ToList();
+            _presence = presenceEntries.Where(p => p.Field.HasRoot is null).Select(p => p.Entry).ToArray();
+            _roots = anchored.Where(i => i.Field.HasRoot is not null).Select(i => (Root: i.Field.Root!, HasRoot: i.Field.HasRoot!))
+                .Concat(presenceEntries.Where(p => p.Field.HasRoot is not null).Select(p => (Root: p.Field.Root!, HasRoot: p.Field.HasRoot!)))
+                .GroupBy(r => r.Root, StringComparer.Ordinal)
+                .Select(g => new RootGroup(
+                    g.First().HasRoot,
+                    anchored.Where(i => i.Field.Root == g.Key).ToArray(),
+                    presenceEntries.Where(p => p.Field.Root == g.Key).Select(p => p.Entry).ToArray()))
+                .ToArray();
+            _searches = built.Where(b => b.Contains && b.Index.OverflowSlot < 0).Select(b => (b.Index, b.Owners!)).ToArray();
+            var slots = built.Select(b => b.Index.OverflowSlot).DefaultIfEmpty(-1).Max() + 1;
+            _overflowIndexes = new FieldPrefilterIndex?[slots];
+            _overflowSearches = new (FieldPrefilterIndex Index, ulong[] Owners)?[slots];
+            foreach (var (contains, index, owners) in built.Where(b => b.Index.OverflowSlot >= 0))
+            {
+                if (contains)
+                {
+                    _overflowSearches[index.OverflowSlot] = (index, owners!);
+                }
+                else
+                {
+                    _overflowIndexes[index.OverflowSlot] = index;
+                }
+            }
+
+            // Skipping a search is exact only when every later condition is decided before the searches run.
+            _skipSearches = containsOnlyFirst && _slots > 1;
+        }
+
+        private static void Presence(EcsEvent e, (Func<EcsEvent, bool> HasValue, RuleMarks Rules)[] tests, Span<ulong> candidates)
+        {
+            foreach (var (hasValue, rules) in tests)
+            {
+                if (hasValue(e))
+                {
+                    rules.MarkInto(candidates);
+                }
+            }
+        }
+
+        private sealed record RootGroup(Func<EcsEvent, bool> HasRoot, FieldPrefilterIndex[] Indexes, (Func<EcsEvent, bool> HasValue, RuleMarks Rules)[] Presence);
+
+        // A later condition is dropped (always safe: the prefilter only widens) when it would add a field to probe for
+        // few rules: every event would pay for reading it. Kept: conditions on fields the group probes anyway (some
+        // rule's first condition is on them) or that many rules share (host.os.type, event.type ...).
+        private const int SharedFieldRules = 16;
+
+        private static IReadOnlyList<IReadOnlyList<PrefilterAtom>> WorthProbing(EventRule rule, HashSet<string> probed)
+        {
+            var conditions = rule.Prefilter?.Conditions ?? Array.Empty<IReadOnlyList<PrefilterAtom>>();
+            if (conditions.Count <= 1)
+            {
+                return conditions;
+            }
+
+            return conditions.Where((condition, k) => k == 0 || condition.All(atom => probed.Contains(atom.Field.Path))).ToArray();
+        }
+
+        // Per member set: the fields of first conditions, and fields that many members' conditions use.
+        private static HashSet<string> ProbedFields(EventRule[] rules, int[] members)
+        {
+            var probed = new HashSet<string>(StringComparer.Ordinal);
+            var users = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var id in members)
+            {
+                var conditions = rules[id].Prefilter?.Conditions;
+                if (conditions is null)
+                {
+                    continue;
+                }
+
+                foreach (var atom in conditions[0])
+                {
+                    probed.Add(atom.Field.Path);
+                }
+
+                foreach (var path in conditions.SelectMany(c => c).Select(a => a.Field.Path).Distinct())
+                {
+                    users[path] = users.TryGetValue(path, out var count) ? count + 1 : 1;
+                }
+            }
+
+            probed.UnionWith(users.Where(p => p.Value >= SharedFieldRules).Select(p => p.Key));
+            return probed;
+        }
+
+        // The contained-literal searches, each only while some rule searching its field has passed all its other
+        // conditions (slots 1.., all decided by now when _skipSearches).
+        private void Search(EcsEvent e, Span<ulong> candidates, IReadOnlyList<int> filled)
+        {
+            Span<ulong> passesLater = stackalloc ulong[_skipSearches ? _words : 0];
+            for (var w = 0; w < passesLater.Length; w++)
+            {
+                var word = candidates[_words + w];
+                for (var slot = 2; slot < _slots; slot++)
+                {
+                    word &= candidates[slot * _words + w];
+                }
+
+                passesLater[w] = word;
+            }
+
+            foreach (var (search, owners) in _searches)
+            {
+                if (!_skipSearches || Intersects(owners, passesLater))
+                {
+                    search.Collect(e, candidates);
+                }
+            }
+
+            for (var i = 0; i < filled.Count; i++)
+            {
+                if ((uint)filled[i] < (uint)_overflowSearches.Length && _overflowSearches[filled[i]] is var (search, owners)
+                    && (!_skipSearches || Intersects(owners, passesLater)))
+                {
+                    search.Collect(e, candidates);
+                }
+            }
+        }
+
+        private static bool Intersects(ulong[] owners, ReadOnlySpan<ulong> rules)
+        {
+            for (var w = 0; w < owners.Length; w++)
+            {
+                if ((owners[w] & rules[w]) != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Runs the candidates (only those in <paramref name="mask"/> when it is not empty).</summary>
@@ -209,13 +380,35 @@ public sealed class RuleEngine
                 index.Collect(e, candidates);
             }
 
-            foreach (var (hasValue, rules) in _presence)
+            var overflow = e.Overflow;
+            var filled = overflow.UsedSlots;
+            for (var i = 0; i < filled.Count; i++)
             {
-                if (hasValue(e))
+                if ((uint)filled[i] < (uint)_overflowIndexes.Length && _overflowIndexes[filled[i]] is { } index)
                 {
-                    rules.MarkInto(candidates);
+                    index.Collect(e, candidates);
                 }
             }
+
+            Presence(e, _presence, candidates);
+
+            // A value spilled to overflow (an array for a single-valued field, a value of the wrong shape) may stand
+            // without its object: then every field is read.
+            var gated = !overflow.HoldsEcsValues;
+            foreach (var root in _roots)
+            {
+                if (!gated || root.HasRoot(e))
+                {
+                    foreach (var index in root.Indexes)
+                    {
+                        index.Collect(e, candidates);
+                    }
+
+                    Presence(e, root.Presence, candidates);
+                }
+            }
+
+            Search(e, candidates, filled);
 
             for (var w = 0; w < _words; w++)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Numerics;
 
 namespace Rules.Runtime;
 
@@ -48,7 +49,16 @@ internal sealed class RuleMarks
         if (_words is { } words)
         {
             var target = candidates.Slice(_firstWord, words.Length);
-            for (var i = 0; i < words.Length; i++)
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; i + Vector<ulong>.Count <= words.Length; i += Vector<ulong>.Count)
+                {
+                    (new Vector<ulong>(target.Slice(i)) | new Vector<ulong>(words, i)).CopyTo(target.Slice(i));
+                }
+            }
+
+            for (; i < words.Length; i++)
             {
                 target[i] |= words[i];
             }

@@ -6,9 +6,12 @@ namespace Rules.Runtime;
 /// <summary>How the engine reads a string field's values, exactly as the rule's generated matcher reads them.</summary>
 public sealed class PrefilterField
 {
-    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow, Func<EcsEvent, bool>? hasValue = null)
+    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow,
+        Func<EcsEvent, bool>? hasValue = null, string? root = null, Func<EcsEvent, bool>? hasRoot = null)
     {
         Path = path;
+        Root = hasRoot is null ? null : root;
+        HasRoot = root is null ? null : hasRoot;
         HasValue = hasValue;
         ReadSingle = single;
         ReadArray = array;
@@ -22,6 +25,14 @@ public sealed class PrefilterField
     }
 
     public string Path { get; }
+
+    /// <summary>For an ECS field under an object (<c>dll</c> for <c>dll.name</c>): the object's path, and the
+    /// generated test that the event has it. Without the object the field has no value: the engine tests the object
+    /// once for all its indexed fields.</summary>
+    public string? Root { get; }
+
+    /// <summary>See <see cref="Root"/>.</summary>
+    public Func<EcsEvent, bool>? HasRoot { get; }
 
     /// <summary>A single-valued ECS field's generated accessor.</summary>
     public Func<EcsEvent, string?>? ReadSingle { get; }
@@ -38,13 +49,16 @@ public sealed class PrefilterField
     /// <summary>For a field read only for its presence (any kind): the generated exists test.</summary>
     public Func<EcsEvent, bool>? HasValue { get; }
 
-    public static PrefilterField Single(string path, Func<EcsEvent, string?> read) => new(path, read, null, null);
+    public static PrefilterField Single(string path, Func<EcsEvent, string?> read, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, read, null, null, null, root, hasRoot);
 
-    public static PrefilterField Array(string path, Func<EcsEvent, string?[]?> read) => new(path, null, read, null);
+    public static PrefilterField Array(string path, Func<EcsEvent, string?[]?> read, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, null, read, null, null, root, hasRoot);
 
     public static PrefilterField NonEcs(OverflowField field) => new(field.Path, null, null, field);
 
-    public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue) => new(path, null, null, null, hasValue);
+    public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, null, null, null, hasValue, root, hasRoot);
 
     public PrefilterAtom Exact(string literal) => new(this, PrefilterAtomKind.Exact, literal, 0);
 
