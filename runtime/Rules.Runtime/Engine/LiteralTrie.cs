@@ -17,11 +17,33 @@ internal sealed class LiteralTrie
     private readonly int[][] _children;
     private readonly RuleMarks?[] _rules;
 
+    // Nodes with many children (the roots of large tries, walked for every value) find an ASCII child by table:
+    // _asciiChildren[node][c] is the child's node number + 1, 0 for none.
+    private const int TableFrom = 8;
+    private readonly int[]?[] _asciiChildren;
+
     private LiteralTrie(char[][] keys, int[][] children, RuleMarks?[] rules)
     {
         _keys = keys;
         _children = children;
         _rules = rules;
+        _asciiChildren = new int[]?[keys.Length];
+        for (var n = 0; n < keys.Length; n++)
+        {
+            if (keys[n].Length >= TableFrom)
+            {
+                var table = new int[128];
+                for (var k = 0; k < keys[n].Length; k++)
+                {
+                    if (keys[n][k] < 128)
+                    {
+                        table[keys[n][k]] = children[n][k] + 1;
+                    }
+                }
+
+                _asciiChildren[n] = table;
+            }
+        }
     }
 
     public int NodeCount => _keys.Length;
@@ -34,13 +56,26 @@ internal sealed class LiteralTrie
         var step = backward ? -1 : 1;
         for (var i = backward ? start - 1 : start; (uint)i < (uint)value.Length; i += step)
         {
-            var index = Array.IndexOf(_keys[node], CaseFolding.Fold(value[i]));
-            if (index < 0)
+            var folded = CaseFolding.Fold(value[i]);
+            if (folded < 128 && _asciiChildren[node] is { } table)
             {
-                return;
+                node = table[folded] - 1;
+                if (node < 0)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                var index = Array.IndexOf(_keys[node], folded);
+                if (index < 0)
+                {
+                    return;
+                }
+
+                node = _children[node][index];
             }
 
-            node = _children[node][index];
             _rules[node]?.MarkInto(candidates);
         }
     }
