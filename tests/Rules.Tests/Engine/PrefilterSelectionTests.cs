@@ -20,7 +20,7 @@ public class PrefilterSelectionTests
     [Fact]
     public void Exact_values_win_and_cheap_conjuncts_follow_most_selective_first()
     {
-        Assert.Equal("process.name Exact cmd.exe | process.name Exact pwsh.exe & host.os.type Exact windows & process.executable Prefix :\\Windows\\@1",
+        Assert.Equal("process.name Exact cmd.exe | process.name Exact pwsh.exe & process.executable Prefix :\\Windows\\@1 & host.os.type Exact windows",
             Prefilter("process where host.os.type == \"windows\" and process.executable : \"?:\\\\Windows\\\\*\" and process.name : (\"cmd.exe\", \"pwsh.exe\")"));
         // At most four conditions; contained literals and presence only as the first (searching a command line for
         // a condition that cannot narrow further than the first costs more than it saves).
