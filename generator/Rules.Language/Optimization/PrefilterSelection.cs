@@ -72,9 +72,11 @@ namespace Rules.Language.Optimization
     /// upper-case fold provably agrees with the matchers' OrdinalIgnoreCase (tests/Rules.Tests/Engine, CaseFolding).
     /// Conjunction: the top-level conjuncts each give a necessary condition; the rule's prefilter is the most selective
     /// one (a condition only on low-cardinality fields - host.os.type, event.type ... - only when there is no other) and
-    /// up to <see cref="MaximumConditions"/> - 1 more that are cheap to probe (no contains-search, no presence test): a
+    /// up to <c>maximumConditions</c> - 1 more that are cheap to probe (no contains-search, no presence test): a
     /// process-name list AND host.os.type == "windows" AND event.type == "start". Low-cardinality checks are shared:
-    /// the engine probes each field once per event for every rule.
+    /// the engine probes each field once per event for every rule. The generator asks for
+    /// <see cref="GeneratedConditions"/> (docs/benchmarks.md: with today's per-field probes, the shared checks cost
+    /// more per event than the candidates they drop save).
     /// </summary>
     public static class PrefilterSelection
     {
@@ -83,6 +85,10 @@ namespace Rules.Language.Optimization
 
         /// <summary>At most this many conditions per rule (candidate-set slots in the engine).</summary>
         public const int MaximumConditions = 4;
+
+        /// <summary>The conditions per rule the generator emits: measured on the corpus and the realistic event mix
+        /// (docs/benchmarks.md, 2026-11-22), one condition was faster than four.</summary>
+        public const int GeneratedConditions = 1;
 
         private static readonly HashSet<string> LowCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -105,8 +111,9 @@ namespace Rules.Language.Optimization
             "event.action", "event.dataset", "event.module", "data_stream.dataset", "event.code", "event.provider",
         };
 
-        public static PrefilterPlan? Select(EventQueryPlan plan)
+        public static PrefilterPlan? Select(EventQueryPlan plan, int maximumConditions = GeneratedConditions)
         {
+            maximumConditions = Math.Max(1, Math.Min(maximumConditions, MaximumConditions));
             var conditions = new List<RulePrefilter>();
             Conjuncts(plan.Condition, conditions);
             var distinct = conditions.Distinct().ToList();
@@ -120,7 +127,7 @@ namespace Rules.Language.Optimization
             foreach (var extra in distinct.Where(c => !ReferenceEquals(c, primary) && c.IsAnchored && !c.Atoms.Any(a => a.Kind == PrefilterAtomKind.Exists))
                 .OrderBy(c => c.Cost).ThenBy(c => c.Atoms.Count))
             {
-                if (chosen.Count == MaximumConditions)
+                if (chosen.Count == maximumConditions)
                 {
                     break;
                 }

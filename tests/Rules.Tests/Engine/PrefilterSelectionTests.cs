@@ -9,11 +9,11 @@ namespace Rules.Tests.Engine;
 /// <summary>Which necessary condition the generator picks for a rule (Optimization/PrefilterSelection).</summary>
 public class PrefilterSelectionTests
 {
-    private static string? Prefilter(string query, string language = "eql")
+    private static string? Prefilter(string query, string language = "eql", int conditions = PrefilterSelection.MaximumConditions)
     {
         var file = CompiledRuleSet.Rule(query, language);
         var plan = (EventQueryPlan)RuleCompiler.Compile(file.Path, file.GetText()!.ToString(), FieldCatalog.BuiltIn).Plan!;
-        var prefilter = PrefilterSelection.Select(plan);
+        var prefilter = PrefilterSelection.Select(plan, conditions);
         return prefilter is null ? null : string.Join(" & ", prefilter.Conditions.Select(c => string.Join(" | ", c.Atoms.Select(a => $"{a.Field.Path} {a.Kind} {a.Literal}{(a.Offset > 0 ? "@" + a.Offset : string.Empty)}"))));
     }
 
@@ -28,6 +28,9 @@ public class PrefilterSelectionTests
             Prefilter("process where host.os.type == \"windows\" and event.type == \"start\" and process.name == \"a.exe\" and process.command_line : \"*-encodedcommand*\" and process.args_count > 2 and event.action == \"exec\" and user.name != \"root\""));
         Assert.Equal("process.command_line Contains -encodedcommand & host.os.type Exact linux",
             Prefilter("process where host.os.type == \"linux\" and process.command_line : \"*-encodedcommand*\""));
+        // What the generator emits: the first condition only.
+        Assert.Equal("process.command_line Contains -encodedcommand",
+            Prefilter("process where host.os.type == \"linux\" and process.command_line : \"*-encodedcommand*\"", conditions: PrefilterSelection.GeneratedConditions));
     }
 
     [Fact]
