@@ -14,6 +14,18 @@ if (args.Contains("--profile"))
     return;
 }
 
+if (args.Contains("--indexes"))
+{
+    Profile.Indexes();
+    return;
+}
+
+if (args.Contains("--candidates"))
+{
+    Profile.Candidates();
+    return;
+}
+
 if (args.Contains("--breakdown"))
 {
     Profile.Breakdown();

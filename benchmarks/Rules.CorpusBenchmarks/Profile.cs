@@ -62,6 +62,64 @@ internal static class Profile
             + $"({(double)matchedCandidates / events.Length:F2} of them match); finding candidates ~{bestEngine - bestCandidates:F3} us/event");
     }
 
+    /// <summary>`-- --candidates`: which rules are candidates most often without matching (where prefilters are weak),
+    /// and what reading and probing each indexed field costs (one index per field over every rule).</summary>
+    public static void Candidates()
+    {
+        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
+        var events = reader.ReadEvents().ToArray();
+        var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
+        var rows = rules.Select(r =>
+        {
+            var candidate = events.Count(e => (r.EventCategories.Count == 0 || r.EventCategories.Any(c => e.Event?.Category?.Contains(c) == true)) && (r.Prefilter?.Admits(e) ?? true));
+            var matched = events.Count(e => r.Matches(e));
+            return (Rule: r, Candidate: candidate, Matched: matched);
+        }).Where(t => t.Candidate > t.Matched).OrderByDescending(t => t.Candidate - t.Matched).ToArray();
+        Console.WriteLine($"{rows.Sum(t => t.Candidate - t.Matched) / (double)events.Length:F2} failing candidates/event from {rows.Length} rules");
+        foreach (var t in rows.Take(40))
+        {
+            Console.WriteLine($"{(t.Candidate - t.Matched) / (double)events.Length,6:F3} fail/event {t.Matched,5} matches  {t.Rule.Metadata.Name} [{string.Join(",", t.Rule.EventCategories)}] {string.Join(" | ", t.Rule.Prefilter?.Conditions.Select(c => string.Join(",", c.Select(a => a.ToString()).Take(3)) + (c.Count > 3 ? $" +{c.Count - 3}" : "")) ?? Array.Empty<string>())}");
+        }
+    }
+
+    /// <summary>`-- --indexes`: per category, what reading and probing each field index of its dispatch group costs.</summary>
+    public static void Indexes()
+    {
+        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
+        var events = reader.ReadEvents().ToArray();
+        var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
+        var words = new ulong[4096];
+        foreach (var category in events.Select(e => e.Event!.Category![0]!).Distinct())
+        {
+            var ofCategory = events.Where(e => e.Event!.Category![0] == category).ToArray();
+            var group = engine.GroupFor(category);
+            // Warm up first: the timed loops below are short, tier-0 code would dominate them.
+            for (var pass = 0; pass < 300; pass++)
+            {
+                foreach (var index in group.Indexes) { foreach (var e in ofCategory) { index.Collect(e, words); } }
+            }
+
+            System.Threading.Thread.Sleep(300);
+            var costs = group.Indexes.Select(index =>
+            {
+                var best = double.MaxValue;
+                for (var pass = 0; pass < 50; pass++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    foreach (var e in ofCategory) { index.Collect(e, words); }
+                    best = Math.Min(best, watch.Elapsed.TotalMicroseconds * 1000 / ofCategory.Length);
+                }
+
+                return (index.Path, Nanoseconds: best);
+            }).OrderByDescending(t => t.Nanoseconds).ToArray();
+            Console.WriteLine($"{category}: {group.Indexes.Count()} field indexes, {group.Slots} slots, {costs.Sum(c => c.Nanoseconds):F0} ns/event in total");
+            foreach (var (path, ns) in costs.Take(15))
+            {
+                Console.WriteLine($"  {ns,8:F1} ns  {path}");
+            }
+        }
+    }
+
     public static void Run()
     {
         using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });

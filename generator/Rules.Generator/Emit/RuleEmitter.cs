@@ -86,8 +86,9 @@ namespace Rules.Generator.Emit
             return b.ToString();
         }
 
-        /// <summary>The necessary condition the engine indexes the rule by, when the condition has one
-        /// (Optimization/PrefilterSelection): one reader per field, read as the checks above read it, and its atoms.</summary>
+        /// <summary>The necessary conditions the engine indexes the rule by, when the condition has some
+        /// (Optimization/PrefilterSelection): one reader per field, read as the checks above read it, and the atoms of
+        /// each condition.</summary>
         private static void AppendPrefilter(StringBuilder b, EventQueryPlan plan)
         {
             var prefilter = PrefilterSelection.Select(plan);
@@ -100,7 +101,9 @@ namespace Rules.Generator.Emit
             var fields = prefilter.Atoms.Select(a => (a.Field, Presence: a.Kind == PrefilterAtomKind.Exists)).Distinct().ToList();
             var locals = fields.ToDictionary(f => f, f => "field" + fields.IndexOf(f).ToString(CultureInfo.InvariantCulture));
             b.Append('\n');
-            b.Append("        /// <summary>This rule can only match an event passing one of these tests (any case): the engine indexes it by them.</summary>\n");
+            b.Append(prefilter.Conditions.Count == 1
+                ? "        /// <summary>This rule can only match an event passing one of these tests (any case): the engine indexes it by them.</summary>\n"
+                : "        /// <summary>This rule can only match an event passing, in each group, one of its tests (any case): the engine indexes it by them.</summary>\n");
             b.Append("        public override ").Append(Runtime).Append(".RulePrefilter? Prefilter => PrefilterIndex;\n\n");
             b.Append("        private static readonly ").Append(Runtime).Append(".RulePrefilter PrefilterIndex = CreatePrefilter();\n\n");
             b.Append("        private static ").Append(Runtime).Append(".RulePrefilter CreatePrefilter()\n        {\n");
@@ -121,7 +124,7 @@ namespace Rules.Generator.Emit
                         ? "e => e.Overflow." + OverflowGetter(field.ValueKind) + "(" + local + "Handle).Length > 0"
                         : "static e => " + (field.IsArray ? Matching + ".FieldValues.HasAny(" + access + ")" : access + " is not null");
                     b.Append("            var ").Append(local).Append(" = ").Append(Runtime).Append(".PrefilterField.Presence(")
-                        .Append(CSharp.String(field.Path)).Append(", ").Append(test).Append(");\n");
+                        .Append(CSharp.String(field.Path)).Append(", ").Append(test).Append(field.IsEcs ? RootArguments(field.Path) : string.Empty).Append(");\n");
                     continue;
                 }
 
@@ -134,13 +137,39 @@ namespace Rules.Generator.Emit
                 else
                 {
                     b.Append(field.IsArray ? "Array(" : "Single(").Append(CSharp.String(field.Path)).Append(", static e => ")
-                        .Append(EcsNaming.Accessor("e", field.Path)).Append(");\n");
+                        .Append(EcsNaming.Accessor("e", field.Path)).Append(RootArguments(field.Path)).Append(");\n");
                 }
             }
 
-            b.Append("            return new ").Append(Runtime).Append(".RulePrefilter(\n");
-            b.Append(string.Join(",\n", prefilter.Atoms.Select(a => "                " + locals[(a.Field, a.Kind == PrefilterAtomKind.Exists)] + "." + AtomCall(a)))).Append(");\n");
+            string Atoms(RulePrefilter condition, string indent) =>
+                string.Join(",\n", condition.Atoms.Select(a => indent + locals[(a.Field, a.Kind == PrefilterAtomKind.Exists)] + "." + AtomCall(a)));
+            if (prefilter.Conditions.Count == 1)
+            {
+                b.Append("            return new ").Append(Runtime).Append(".RulePrefilter(\n");
+                b.Append(Atoms(prefilter.Conditions[0], "                ")).Append(");\n");
+            }
+            else
+            {
+                // Every condition is necessary; the engine admits the rule only where each one holds.
+                b.Append("            return ").Append(Runtime).Append(".RulePrefilter.AllOf(\n");
+                b.Append(string.Join(",\n", prefilter.Conditions.Select(c => "                new[]\n                {\n" + Atoms(c, "                    ") + ",\n                }"))).Append(");\n");
+            }
+
             b.Append("        }\n");
+        }
+
+        /// <summary>For an ECS field under an object: the object's path and presence test, so the engine tests the
+        /// object once for all its fields (empty for a top-level field).</summary>
+        private static string RootArguments(string fieldPath)
+        {
+            var dot = fieldPath.IndexOf('.');
+            if (dot <= 0)
+            {
+                return string.Empty;
+            }
+
+            var root = fieldPath.Substring(0, dot);
+            return ", " + CSharp.String(root) + ", static e => " + EcsNaming.Accessor("e", root) + " is not null";
         }
 
         private static string AtomCall(PrefilterAtom atom) => atom.Kind switch

@@ -35,6 +35,24 @@ namespace Rules.Language.Optimization
     {
         /// <summary>The estimated share of events that pass (lower is better); see PrefilterSelection.Cost.</summary>
         public double Cost => Atoms.Sum(PrefilterSelection.Cost);
+
+        /// <summary>Only low-cardinality fields (host.os.type, event.type ...): a check most rules share, cheap to
+        /// probe once per event, but too unselective to index a rule by alone when it has another condition.</summary>
+        public bool IsShared => Atoms.All(a => PrefilterSelection.IsLowCardinality(a.Field));
+
+        /// <summary>Probing it never searches inside values (exact values, anchored literals, presence).</summary>
+        public bool IsAnchored => Atoms.All(a => a.Kind != PrefilterAtomKind.Contains);
+    }
+
+    /// <summary>
+    /// A rule's prefilter: a conjunction of necessary conditions (each a <see cref="RulePrefilter"/> disjunction) from
+    /// different conjuncts of its condition, the most selective first. The engine admits a rule only where every
+    /// condition holds.
+    /// </summary>
+    public sealed record PrefilterPlan(EquatableArray<RulePrefilter> Conditions)
+    {
+        /// <summary>Every atom of every condition.</summary>
+        public IEnumerable<PrefilterAtom> Atoms => Conditions.SelectMany(c => c.Atoms);
     }
 
     /// <summary>
@@ -52,12 +70,25 @@ namespace Rules.Language.Optimization
     /// Case: atoms are compared ignoring case at run time whatever the rule says (a superset again), and only ASCII
     /// characters of literals are kept (any other character acts as <c>?</c>), so the runtime's per-character
     /// upper-case fold provably agrees with the matchers' OrdinalIgnoreCase (tests/Rules.Tests/Engine, CaseFolding).
-    /// Low-cardinality fields (host.os.type, event.type ...) say too little to index.
+    /// Conjunction: the top-level conjuncts each give a necessary condition; the rule's prefilter is the most selective
+    /// one (a condition only on low-cardinality fields - host.os.type, event.type ... - only when there is no other) and
+    /// up to <c>maximumConditions</c> - 1 more that are cheap to probe (no contains-search, no presence test): a
+    /// process-name list AND host.os.type == "windows" AND event.type == "start". Low-cardinality checks are shared:
+    /// the engine probes each field once per event for every rule. The generator asks for
+    /// <see cref="GeneratedConditions"/> (docs/benchmarks.md: with today's per-field probes, the shared checks cost
+    /// more per event than the candidates they drop save).
     /// </summary>
     public static class PrefilterSelection
     {
         /// <summary>Contains-literals shorter than this would hit nearly every value (and slow the shared search).</summary>
         public const int MinimumContainsLength = 3;
+
+        /// <summary>At most this many conditions per rule (candidate-set slots in the engine).</summary>
+        public const int MaximumConditions = 4;
+
+        /// <summary>The conditions per rule the generator emits: measured on the corpus and the realistic event mix
+        /// (docs/benchmarks.md, 2026-11-22), one condition was faster than four.</summary>
+        public const int GeneratedConditions = 1;
 
         private static readonly HashSet<string> LowCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -80,13 +111,78 @@ namespace Rules.Language.Optimization
             "event.action", "event.dataset", "event.module", "data_stream.dataset", "event.code", "event.provider",
         };
 
-        public static RulePrefilter? Select(EventQueryPlan plan) => Of(plan.Condition);
+        public static PrefilterPlan? Select(EventQueryPlan plan, int maximumConditions = GeneratedConditions)
+        {
+            maximumConditions = Math.Max(1, Math.Min(maximumConditions, MaximumConditions));
+            var conditions = new List<RulePrefilter>();
+            Conjuncts(plan.Condition, conditions);
+            var distinct = conditions.Distinct().ToList();
+            var primary = Best(distinct);
+            if (primary is null)
+            {
+                return null;
+            }
+
+            var chosen = new List<RulePrefilter> { primary };
+            foreach (var extra in distinct.Where(c => !ReferenceEquals(c, primary) && c.IsAnchored && !c.Atoms.Any(a => a.Kind == PrefilterAtomKind.Exists))
+                .OrderBy(c => c.Cost).ThenBy(c => c.Atoms.Count))
+            {
+                if (chosen.Count == maximumConditions)
+                {
+                    break;
+                }
+
+                chosen.Add(extra);
+            }
+
+            return new PrefilterPlan(chosen.ToArray());
+        }
+
+        /// <summary>The necessary conditions of the top-level conjuncts (an AND's operands, recursively).</summary>
+        private static void Conjuncts(BoolExpr expr, List<RulePrefilter> conditions)
+        {
+            if (expr is AndExpr and)
+            {
+                foreach (var operand in and.Operands)
+                {
+                    Conjuncts(operand, conditions);
+                }
+
+                return;
+            }
+
+            if (Of(expr) is { } condition)
+            {
+                conditions.Add(condition);
+            }
+        }
+
+        /// <summary>The most selective condition; one only on low-cardinality fields when there is no other.</summary>
+        private static RulePrefilter? Best(IEnumerable<RulePrefilter> conditions)
+        {
+            RulePrefilter? best = null;
+            foreach (var candidate in conditions)
+            {
+                if (best is null || (best.IsShared && !candidate.IsShared) || (best.IsShared == candidate.IsShared && candidate.Cost < best.Cost))
+                {
+                    best = candidate;
+                }
+            }
+
+            return best;
+        }
+
+        public static bool IsLowCardinality(BoundField field) => LowCardinalityFields.Contains(field.Path);
 
         /// <summary>The estimated share of values an atom lets through: exact tests are nearly free of false
         /// candidates, anchored literals better than floating ones, longer literals better than short ones.</summary>
         public static double Cost(PrefilterAtom atom) => atom.Kind switch
         {
             PrefilterAtomKind.Exact when DatasetFields.Contains(atom.Field.Path) => 0.0005,
+            // The operating system splits every integration's events three ways; the other low-cardinality fields
+            // mostly follow the event's category.
+            PrefilterAtomKind.Exact when atom.Field.Path == "host.os.type" => 0.2,
+            PrefilterAtomKind.Exact when LowCardinalityFields.Contains(atom.Field.Path) => 0.3,
             PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
             // Most fields are in most events of their category: presence is the last resort.
             PrefilterAtomKind.Exists => 50,
@@ -112,7 +208,12 @@ namespace Rules.Language.Optimization
                         atoms.Add(atom);
                     }
 
-                    return atoms.Count == 0 ? null : new RulePrefilter(atoms.Distinct().ToArray());
+                    if (atoms.Count == 0 || (LowCardinalityFields.Contains(field.Path) && atoms.Any(a => a.Kind != PrefilterAtomKind.Exact)))
+                    {
+                        return null;
+                    }
+
+                    return new RulePrefilter(atoms.Distinct().ToArray());
                 case StringMatchExpr { Target: FieldExpr { Field: var field } }:
                     return Present(field);
                 case TextMatchExpr text:
@@ -132,17 +233,7 @@ namespace Rules.Language.Optimization
                 case CompareExpr { Left: LiteralExpr { LiteralType: not IrType.Null }, Right: FieldExpr { Field: var field } }:
                     return Present(field);
                 case AndExpr and:
-                    RulePrefilter? best = null;
-                    foreach (var operand in and.Operands)
-                    {
-                        var candidate = Of(operand);
-                        if (candidate is not null && (best is null || candidate.Cost < best.Cost))
-                        {
-                            best = candidate;
-                        }
-                    }
-
-                    return best;
+                    return Best(and.Operands.Select(Of).Where(c => c is not null)!);
                 case OrExpr or:
                     var union = new List<PrefilterAtom>();
                     foreach (var operand in or.Operands)
@@ -162,15 +253,16 @@ namespace Rules.Language.Optimization
             }
         }
 
+        // Nearly every event of a category has its low-cardinality fields: their presence says nothing.
         private static RulePrefilter? Present(BoundField field) =>
             LowCardinalityFields.Contains(field.Path) ? null : new RulePrefilter(new[] { new PrefilterAtom(field, PrefilterAtomKind.Exists, string.Empty, 0) });
 
         /// <summary>
         /// String fields the engine can read exactly as the generated matcher does: ECS fields (single or array) and
         /// non-ECS (overflow) fields, optional or not; not text fields (their tests are on analysed tokens).
+        /// Low-cardinality fields only by exact values (a pattern on host.os.type is rare and says little).
         /// </summary>
-        public static bool IsIndexable(BoundField field) =>
-            field.ValueKind == FieldValueKind.String && !LowCardinalityFields.Contains(field.Path);
+        public static bool IsIndexable(BoundField field) => field.ValueKind == FieldValueKind.String;
 
         // A pattern as a sequence of tokens: a literal ASCII character, AnyOne ('?', or a character the index does not
         // fold) or AnyRun ('*').

@@ -18,18 +18,24 @@ namespace Rules.Runtime;
 internal sealed class FieldPrefilterIndex
 {
     private readonly PrefilterField _field;
-    private readonly FrozenDictionary<string, int[]>? _exact;
+    private readonly OverflowField _spilled;
+    private readonly FrozenDictionary<string, RuleMarks>? _exact;
+    // Bit n (n < 63): some exact literal has n characters; bit 63: some has 63 or more. A value of no literal's length
+    // is not hashed at all (most command lines, paths and arguments against lists of names).
+    private readonly ulong _exactLengths;
     private readonly int[] _prefixOffsets;
     private readonly LiteralTrie[] _prefixes;
     private readonly LiteralTrie? _suffixes;
     private readonly SearchValues<string>? _containsSearch;
     private readonly LiteralTrie? _contains;
 
-    private FieldPrefilterIndex(PrefilterField field, FrozenDictionary<string, int[]>? exact, int[] prefixOffsets, LiteralTrie[] prefixes,
+    private FieldPrefilterIndex(PrefilterField field, FrozenDictionary<string, RuleMarks>? exact, ulong exactLengths, int[] prefixOffsets, LiteralTrie[] prefixes,
         LiteralTrie? suffixes, SearchValues<string>? containsSearch, LiteralTrie? contains)
     {
         _field = field;
+        _spilled = field.SpilledValues ?? default;
         _exact = exact;
+        _exactLengths = exactLengths;
         _prefixOffsets = prefixOffsets;
         _prefixes = prefixes;
         _suffixes = suffixes;
@@ -39,7 +45,12 @@ internal sealed class FieldPrefilterIndex
 
     public string Path => _field.Path;
 
-    /// <summary>Builds the index of (atom, rule id) pairs, all on one field.</summary>
+    public PrefilterField Field => _field;
+
+    /// <summary>The overflow slot of a non-ECS field (-1 for ECS fields): its values are there or nowhere.</summary>
+    public int OverflowSlot => _field.Overflow is { } overflow ? overflow.Slot : -1;
+
+    /// <summary>Builds the index of (atom, candidate bit) pairs, all on one field.</summary>
     public static FieldPrefilterIndex Build(IReadOnlyList<(PrefilterAtom Atom, int Rule)> atoms)
     {
         var field = atoms[0].Atom.Field;
@@ -48,6 +59,7 @@ internal sealed class FieldPrefilterIndex
         var suffixes = new LiteralTrie.Builder();
         var contains = new LiteralTrie.Builder();
         var containsLiterals = new HashSet<string>(StringComparer.Ordinal);
+        var exactLengths = 0UL;
         foreach (var (atom, rule) in atoms)
         {
             if (atom.Kind != PrefilterAtomKind.Exact && atom.Literal.Length == 0)
@@ -64,6 +76,7 @@ internal sealed class FieldPrefilterIndex
                     }
 
                     rules.Add(rule);
+                    exactLengths |= LengthBit(atom.Literal.Length);
                     break;
                 case PrefilterAtomKind.Prefix:
                     if (!prefixes.TryGetValue(atom.Offset, out var trie))
@@ -85,7 +98,8 @@ internal sealed class FieldPrefilterIndex
 
         return new FieldPrefilterIndex(
             field,
-            exact.Count == 0 ? null : exact.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
+            exact.Count == 0 ? null : exact.ToFrozenDictionary(p => p.Key, p => RuleMarks.Create(p.Value), StringComparer.OrdinalIgnoreCase),
+            exactLengths,
             prefixes.Keys.ToArray(),
             prefixes.Values.Select(b => b.Build()).ToArray(),
             suffixes.IsEmpty ? null : suffixes.Build(),
@@ -98,7 +112,7 @@ internal sealed class FieldPrefilterIndex
     {
         if (_field.ReadSingle is { } single)
         {
-            if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(_field.SpilledValues!.Value) is { Length: > 0 } spilled)
+            if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(_spilled) is { Length: > 0 } spilled)
             {
                 ProbeEach(spilled, candidates);
             }
@@ -134,9 +148,9 @@ internal sealed class FieldPrefilterIndex
     /// <summary>Marks the rules one value selects.</summary>
     public void Probe(string value, Span<ulong> candidates)
     {
-        if (_exact is not null && _exact.TryGetValue(value, out var exactRules))
+        if ((_exactLengths & LengthBit(value.Length)) != 0 && _exact!.TryGetValue(value, out var exactRules))
         {
-            CandidateSet.Mark(candidates, exactRules);
+            exactRules.MarkInto(candidates);
         }
 
         for (var i = 0; i < _prefixes.Length; i++)
@@ -155,6 +169,9 @@ internal sealed class FieldPrefilterIndex
             FindContained(value, candidates);
         }
     }
+
+    // OrdinalIgnoreCase equality implies equal lengths in UTF-16 units.
+    private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);
 
     // The vectorised search compares ordinally ignoring case, which is the fold exactly on ASCII text only; text with
     // other characters (rare in these fields) is walked from every position instead.

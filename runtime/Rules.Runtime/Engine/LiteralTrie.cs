@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Rules.Runtime;
 
 /// <summary>
-/// A trie of case-folded literals (<see cref="CaseFolding"/>), each with the ids of the rules it stands for. A walk
+/// A trie of case-folded literals (<see cref="CaseFolding"/>), each with the candidate bits of the rules it stands for. A walk
 /// along a value from a position marks, in a bit set over rule ids, the rules of every literal the value spells from
 /// there: the prefix index walks forward from an offset, the suffix index walks backward from the end over reversed
 /// literals, the contains index walks forward from each position where a literal was found. Immutable after
@@ -15,13 +15,35 @@ internal sealed class LiteralTrie
     // Node n: its children's folded characters (sorted), the children's node numbers, the rules whose literal ends here.
     private readonly char[][] _keys;
     private readonly int[][] _children;
-    private readonly int[][] _rules;
+    private readonly RuleMarks?[] _rules;
 
-    private LiteralTrie(char[][] keys, int[][] children, int[][] rules)
+    // Nodes with many children (the roots of large tries, walked for every value) find an ASCII child by table:
+    // _asciiChildren[node][c] is the child's node number + 1, 0 for none.
+    private const int TableFrom = 8;
+    private readonly int[]?[] _asciiChildren;
+
+    private LiteralTrie(char[][] keys, int[][] children, RuleMarks?[] rules)
     {
         _keys = keys;
         _children = children;
         _rules = rules;
+        _asciiChildren = new int[]?[keys.Length];
+        for (var n = 0; n < keys.Length; n++)
+        {
+            if (keys[n].Length >= TableFrom)
+            {
+                var table = new int[128];
+                for (var k = 0; k < keys[n].Length; k++)
+                {
+                    if (keys[n][k] < 128)
+                    {
+                        table[keys[n][k]] = children[n][k] + 1;
+                    }
+                }
+
+                _asciiChildren[n] = table;
+            }
+        }
     }
 
     public int NodeCount => _keys.Length;
@@ -34,14 +56,27 @@ internal sealed class LiteralTrie
         var step = backward ? -1 : 1;
         for (var i = backward ? start - 1 : start; (uint)i < (uint)value.Length; i += step)
         {
-            var index = Array.IndexOf(_keys[node], CaseFolding.Fold(value[i]));
-            if (index < 0)
+            var folded = CaseFolding.Fold(value[i]);
+            if (folded < 128 && _asciiChildren[node] is { } table)
             {
-                return;
+                node = table[folded] - 1;
+                if (node < 0)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                var index = Array.IndexOf(_keys[node], folded);
+                if (index < 0)
+                {
+                    return;
+                }
+
+                node = _children[node][index];
             }
 
-            node = _children[node][index];
-            CandidateSet.Mark(candidates, _rules[node]);
+            _rules[node]?.MarkInto(candidates);
         }
     }
 
@@ -77,29 +112,15 @@ internal sealed class LiteralTrie
         {
             var keys = new char[_children.Count][];
             var children = new int[_children.Count][];
-            var rules = new int[_children.Count][];
+            var rules = new RuleMarks?[_children.Count];
             for (var n = 0; n < _children.Count; n++)
             {
                 keys[n] = new List<char>(_children[n].Keys).ToArray();
                 children[n] = new List<int>(_children[n].Values).ToArray();
-                rules[n] = new List<int>(_rules[n]).ToArray();
+                rules[n] = _rules[n].Count == 0 ? null : RuleMarks.Create(_rules[n]);
             }
 
             return new LiteralTrie(keys, children, rules);
-        }
-    }
-}
-
-/// <summary>A set of rule ids as bits (one per rule of a group), on the stack of one Match call.</summary>
-internal static class CandidateSet
-{
-    public static int WordsFor(int rules) => (rules + 63) >> 6;
-
-    public static void Mark(Span<ulong> candidates, int[] rules)
-    {
-        foreach (var rule in rules)
-        {
-            candidates[rule >> 6] |= 1UL << (rule & 63);
         }
     }
 }

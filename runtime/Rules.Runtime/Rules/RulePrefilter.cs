@@ -6,9 +6,12 @@ namespace Rules.Runtime;
 /// <summary>How the engine reads a string field's values, exactly as the rule's generated matcher reads them.</summary>
 public sealed class PrefilterField
 {
-    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow, Func<EcsEvent, bool>? hasValue = null)
+    private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow,
+        Func<EcsEvent, bool>? hasValue = null, string? root = null, Func<EcsEvent, bool>? hasRoot = null)
     {
         Path = path;
+        Root = hasRoot is null ? null : root;
+        HasRoot = root is null ? null : hasRoot;
         HasValue = hasValue;
         ReadSingle = single;
         ReadArray = array;
@@ -22,6 +25,14 @@ public sealed class PrefilterField
     }
 
     public string Path { get; }
+
+    /// <summary>For an ECS field under an object (<c>dll</c> for <c>dll.name</c>): the object's path, and the
+    /// generated test that the event has it. Without the object the field has no value: the engine tests the object
+    /// once for all its indexed fields.</summary>
+    public string? Root { get; }
+
+    /// <summary>See <see cref="Root"/>.</summary>
+    public Func<EcsEvent, bool>? HasRoot { get; }
 
     /// <summary>A single-valued ECS field's generated accessor.</summary>
     public Func<EcsEvent, string?>? ReadSingle { get; }
@@ -38,13 +49,16 @@ public sealed class PrefilterField
     /// <summary>For a field read only for its presence (any kind): the generated exists test.</summary>
     public Func<EcsEvent, bool>? HasValue { get; }
 
-    public static PrefilterField Single(string path, Func<EcsEvent, string?> read) => new(path, read, null, null);
+    public static PrefilterField Single(string path, Func<EcsEvent, string?> read, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, read, null, null, null, root, hasRoot);
 
-    public static PrefilterField Array(string path, Func<EcsEvent, string?[]?> read) => new(path, null, read, null);
+    public static PrefilterField Array(string path, Func<EcsEvent, string?[]?> read, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, null, read, null, null, root, hasRoot);
 
     public static PrefilterField NonEcs(OverflowField field) => new(field.Path, null, null, field);
 
-    public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue) => new(path, null, null, null, hasValue);
+    public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, null, null, null, hasValue, root, hasRoot);
 
     public PrefilterAtom Exact(string literal) => new(this, PrefilterAtomKind.Exact, literal, 0);
 
@@ -101,29 +115,70 @@ public sealed record PrefilterAtom(PrefilterField Field, PrefilterAtomKind Kind,
 }
 
 /// <summary>
-/// A necessary condition of a rule, chosen at build time (generator: Optimization/PrefilterSelection): the rule can only
-/// match an event where some value of some atom's field passes the atom. The engine indexes rules by their atoms so an
-/// event meets only the rules its values select; the rule's own condition always decides (docs/architecture.md,
-/// "Dispatch").
+/// A necessary condition of a rule, chosen at build time (generator: Optimization/PrefilterSelection): a conjunction of
+/// conditions, each a disjunction of atoms - the rule can only match an event where, for every condition, some value of
+/// some atom's field passes the atom. The engine indexes rules by their atoms so an event meets only the rules its
+/// values select in every condition; the rule's own condition always decides (docs/architecture.md, "Dispatch").
 /// </summary>
 public sealed class RulePrefilter
 {
+    /// <summary>One condition: some atom must pass.</summary>
     public RulePrefilter(params PrefilterAtom[] atoms)
+        : this(new[] { atoms })
     {
-        if (atoms.Length == 0)
+    }
+
+    private RulePrefilter(PrefilterAtom[][] conditions)
+    {
+        if (conditions.Length == 0)
         {
-            throw new ArgumentException("A prefilter needs at least one atom.", nameof(atoms));
+            throw new ArgumentException("A prefilter needs at least one condition.", nameof(conditions));
+        }
+
+        foreach (var condition in conditions)
+        {
+            if (condition.Length == 0)
+            {
+                throw new ArgumentException("A prefilter condition needs at least one atom.", nameof(conditions));
+            }
+        }
+
+        Conditions = conditions;
+        var atoms = new List<PrefilterAtom>();
+        foreach (var condition in conditions)
+        {
+            atoms.AddRange(condition);
         }
 
         Atoms = atoms;
     }
 
+    /// <summary>Several conditions, all necessary (each one a disjunction of atoms); the first is the most selective.</summary>
+    public static RulePrefilter AllOf(params PrefilterAtom[][] conditions) => new(conditions);
+
+    /// <summary>The conditions, all necessary; within one, some atom must pass.</summary>
+    public IReadOnlyList<IReadOnlyList<PrefilterAtom>> Conditions { get; }
+
+    /// <summary>Every atom of every condition.</summary>
     public IReadOnlyList<PrefilterAtom> Atoms { get; }
 
-    /// <summary>The reference semantics: some value of some atom's field passes the atom (tests use it).</summary>
+    /// <summary>The reference semantics: in every condition, some value of some atom's field passes the atom (tests use it).</summary>
     public bool Admits(EcsEvent e)
     {
-        foreach (var atom in Atoms)
+        foreach (var condition in Conditions)
+        {
+            if (!Admits(condition, e))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Admits(IReadOnlyList<PrefilterAtom> condition, EcsEvent e)
+    {
+        foreach (var atom in condition)
         {
             var field = atom.Field;
             if (atom.Kind == PrefilterAtomKind.Exists)
@@ -135,7 +190,17 @@ public sealed class RulePrefilter
             }
             else if (field.ReadSingle is { } single)
             {
-                if (atom.IsMatch(single(e)))
+                if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(field.SpilledValues!.Value) is { Length: > 0 } spilled)
+                {
+                    foreach (var value in spilled)
+                    {
+                        if (atom.IsMatch(value))
+                        {
+                            return true;
+                        }
+                    }
+                }
+                else if (atom.IsMatch(single(e)))
                 {
                     return true;
                 }

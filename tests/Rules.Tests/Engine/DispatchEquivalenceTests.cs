@@ -108,6 +108,13 @@ public class DispatchEquivalenceTests(ITestOutputHelper output)
             var all = PatternHits(plans[rule.Metadata.RuleId]).GroupBy(h => h.Path).Select(g => g.First()).ToArray();
             yield return Event(categories, all);
             yield return Event(categories, all.Select(h => (h.Path, h.IsArray, h.Value.ToUpperInvariant())).ToArray());
+            // Category dispatch: several categories (known and unknown, repeated), only unknown ones, none at all.
+            yield return Event(new[] { "network" }.Concat(categories).Append("zz-unknown").Append(categories[0]).ToArray(), all);
+            yield return Event(new[] { "zz-unknown" }, all);
+            yield return Event(Array.Empty<string>(), all);
+            yield return Event(null, all);
+            // Every value as the second element of an array: spilled to overflow for single-valued ECS fields.
+            yield return Event(categories, all.Select(h => (h.Path, true, h.Value)).ToArray());
             if (produced == 0)
             {
                 yield return Event(categories);
@@ -115,7 +122,7 @@ public class DispatchEquivalenceTests(ITestOutputHelper output)
         }
     }
 
-    private static EcsEvent Event(string[] categories, params (string Path, bool IsArray, string Value)[] fields)
+    private static EcsEvent Event(string[]? categories, params (string Path, bool IsArray, string Value)[] fields)
     {
         var e = new EcsEvent
         {

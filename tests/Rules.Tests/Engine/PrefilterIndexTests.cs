@@ -108,9 +108,106 @@ public class PrefilterIndexTests
         Assert.Equal(new[] { "always" }, matches.Select(r => r.Metadata.RuleId));
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    [InlineData(4, true)]
+    public void Engine_admits_exactly_the_rules_whose_categories_and_conditions_all_hold(int seed, bool searchesInLaterConditions)
+    {
+        var random = new Random(seed);
+        const string alphabet = "abAB\\:.x";
+        string Text(int min, int max) => new(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        var customPath = "custom.engine.test" + seed;
+        var fields = new[]
+        {
+            PrefilterField.Single("process.name", static e => e.Process?.Name, "process", static e => e.Process is not null),
+            PrefilterField.Single("host.os.type", static e => e.Host?.Os?.Type, "host", static e => e.Host is not null),
+            PrefilterField.Array("process.args", static e => e.Process?.Args, "process", static e => e.Process is not null),
+            PrefilterField.Single("file.path", static e => e.File?.Path, "file", static e => e.File is not null),
+            PrefilterField.NonEcs(OverflowFieldRegistry.Register(customPath, OverflowKind.String)),
+        };
+        var presence = PrefilterField.Presence("file.path", static e => e.File?.Path is not null, "file", static e => e.File is not null);
+        var categories = new[] { "process", "file", "network" };
+        PrefilterAtom Atom(bool first)
+        {
+            var field = fields[random.Next(fields.Length)];
+            return random.Next(first || searchesInLaterConditions ? 6 : 4) switch
+            {
+                0 or 1 => field.Exact(Text(0, 3)),
+                2 => field.Prefix(Text(1, 3), offset: random.Next(2)),
+                3 => field.Suffix(Text(1, 3)),
+                4 => field.Contains(Text(1, 3)),
+                _ => presence.Exists(),
+            };
+        }
+
+        // Many rules share some atoms (dense marks), others have their own.
+        var shared = Enumerable.Range(0, 4).Select(_ => Atom(first: false)).ToArray();
+        var rules = new List<ProbeRule>();
+        for (var id = 0; id < 300; id++)
+        {
+            RulePrefilter? prefilter = null;
+            if (random.Next(10) > 0)
+            {
+                var conditions = Enumerable.Range(0, random.Next(1, 5))
+                    .Select(k => Enumerable.Range(0, random.Next(1, 4)).Select(_ => k > 0 && random.Next(2) == 0 ? shared[random.Next(shared.Length)] : Atom(k == 0)).ToArray())
+                    .ToArray();
+                prefilter = RulePrefilter.AllOf(conditions);
+            }
+
+            var ruleCategories = categories.Where(_ => random.Next(3) == 0).ToArray();
+            rules.Add(new ProbeRule("r" + id, prefilter, ruleCategories));
+        }
+
+        var engine = new RuleEngine(rules);
+        var matches = new List<EventRule>();
+        for (var n = 0; n < 2_000; n++)
+        {
+            var e = new EcsEvent
+            {
+                Event = random.Next(8) == 0 ? null : new() { Category = categories.Append("zz").Where(_ => random.Next(3) == 0).ToArray() },
+                Host = random.Next(4) == 0 ? null : new() { Os = new() { Type = Text(0, 3) } },
+            };
+            if (random.Next(3) > 0)
+            {
+                e.Set("process.name", Text(0, 4));
+            }
+
+            if (random.Next(3) == 0)
+            {
+                e.Set("process.args", Text(0, 4), Text(0, 4));
+            }
+
+            if (random.Next(3) == 0)
+            {
+                // Sometimes an array for the single-valued field: spilled to overflow.
+                if (random.Next(2) == 0)
+                {
+                    e.Set("file.path", Text(0, 4));
+                }
+                else
+                {
+                    e.Set("file.path", Text(0, 4), Text(0, 4));
+                }
+            }
+
+            if (random.Next(3) == 0)
+            {
+                e.Set(customPath, Text(0, 4), Text(0, 4));
+            }
+
+            matches.Clear();
+            engine.Match(e, matches);
+            var expected = rules.Where(r => (r.EventCategories.Count == 0 || r.EventCategories.Any(c => e.Event?.Category?.Contains(c) == true))
+                && (r.Prefilter?.Admits(e) ?? true)).Select(r => r.Metadata.RuleId);
+            Assert.Equal(expected, matches.Select(r => r.Metadata.RuleId));
+        }
+    }
+
     /// <summary>A rule whose condition always holds: the engine then returns exactly what its prefilter admits.</summary>
-    private sealed class ProbeRule(string id, RulePrefilter? prefilter)
-        : EventRule(new RuleMetadata { RuleId = id, Name = id, Type = "query", Severity = "low" }, new[] { "process" })
+    private sealed class ProbeRule(string id, RulePrefilter? prefilter, string[]? categories = null)
+        : EventRule(new RuleMetadata { RuleId = id, Name = id, Type = "query", Severity = "low" }, categories ?? new[] { "process" })
     {
         public override RulePrefilter? Prefilter => prefilter;
 

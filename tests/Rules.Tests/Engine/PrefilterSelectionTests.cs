@@ -9,20 +9,37 @@ namespace Rules.Tests.Engine;
 /// <summary>Which necessary condition the generator picks for a rule (Optimization/PrefilterSelection).</summary>
 public class PrefilterSelectionTests
 {
-    private static string? Prefilter(string query, string language = "eql")
+    private static string? Prefilter(string query, string language = "eql", int conditions = PrefilterSelection.MaximumConditions)
     {
         var file = CompiledRuleSet.Rule(query, language);
         var plan = (EventQueryPlan)RuleCompiler.Compile(file.Path, file.GetText()!.ToString(), FieldCatalog.BuiltIn).Plan!;
-        var prefilter = PrefilterSelection.Select(plan);
-        return prefilter is null ? null : string.Join(" | ", prefilter.Atoms.Select(a => $"{a.Field.Path} {a.Kind} {a.Literal}{(a.Offset > 0 ? "@" + a.Offset : string.Empty)}"));
+        var prefilter = PrefilterSelection.Select(plan, conditions);
+        return prefilter is null ? null : string.Join(" & ", prefilter.Conditions.Select(c => string.Join(" | ", c.Atoms.Select(a => $"{a.Field.Path} {a.Kind} {a.Literal}{(a.Offset > 0 ? "@" + a.Offset : string.Empty)}"))));
     }
 
     [Fact]
-    public void Exact_values_win_over_patterns_and_low_cardinality_fields_are_never_used()
+    public void Exact_values_win_and_cheap_conjuncts_follow_most_selective_first()
     {
-        Assert.Equal("process.name Exact cmd.exe | process.name Exact pwsh.exe",
+        Assert.Equal("process.name Exact cmd.exe | process.name Exact pwsh.exe & process.executable Prefix :\\Windows\\@1 & host.os.type Exact windows",
             Prefilter("process where host.os.type == \"windows\" and process.executable : \"?:\\\\Windows\\\\*\" and process.name : (\"cmd.exe\", \"pwsh.exe\")"));
-        Assert.Null(Prefilter("process where host.os.type == \"windows\" and event.type == \"start\""));
+        // At most four conditions; contained literals and presence only as the first (searching a command line for
+        // a condition that cannot narrow further than the first costs more than it saves).
+        Assert.Equal("process.name Exact a.exe & event.action Exact exec & host.os.type Exact windows & event.type Exact start",
+            Prefilter("process where host.os.type == \"windows\" and event.type == \"start\" and process.name == \"a.exe\" and process.command_line : \"*-encodedcommand*\" and process.args_count > 2 and event.action == \"exec\" and user.name != \"root\""));
+        Assert.Equal("process.command_line Contains -encodedcommand & host.os.type Exact linux",
+            Prefilter("process where host.os.type == \"linux\" and process.command_line : \"*-encodedcommand*\""));
+        // What the generator emits: the first condition only.
+        Assert.Equal("process.command_line Contains -encodedcommand",
+            Prefilter("process where host.os.type == \"linux\" and process.command_line : \"*-encodedcommand*\"", conditions: PrefilterSelection.GeneratedConditions));
+    }
+
+    [Fact]
+    public void Low_cardinality_fields_index_a_rule_only_when_nothing_else_does_and_only_by_exact_values()
+    {
+        Assert.Equal("host.os.type Exact windows & event.type Exact start",
+            Prefilter("process where host.os.type == \"windows\" and event.type == \"start\""));
+        Assert.Equal("event.kind Exact alert", Prefilter("event.kind:alert and host.os.type:win*", "kuery"));
+        Assert.Null(Prefilter("process where host.os.type : \"win*\""));
     }
 
     [Fact]
