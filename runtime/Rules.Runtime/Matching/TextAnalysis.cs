@@ -405,6 +405,21 @@ public static class TextAnalysis
         return false;
     }
 
+    /// <summary>Whether the ASCII tokens from <paramref name="follow"/> on are <paramref name="phrase"/>'s words after its
+    /// first, in order (the caller has matched the first word; match_phrase, slop 0).</summary>
+    public static bool AsciiPhraseContinues(ReadOnlySpan<char> text, int follow, string[] phrase)
+    {
+        for (var matched = 1; matched < phrase.Length; matched++)
+        {
+            if (!NextAsciiToken(text, ref follow, out var start, out var length) || !AsciiTokenEquals(text.Slice(start, length), phrase[matched]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary><see cref="TokenEquals"/> for an ASCII token: ASCII lowercasing is what invariant lowercasing does
     /// to an ASCII character.</summary>
     public static bool AsciiTokenEquals(ReadOnlySpan<char> asciiToken, string analysedToken)

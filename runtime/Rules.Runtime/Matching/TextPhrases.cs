@@ -98,15 +98,7 @@ public sealed class TextPhrases
                 continue;
             }
 
-            var next = follow;
-            var matched = 1;
-            while (matched < phrase.Length && TextAnalysis.NextAsciiToken(text, ref next, out var start, out var length) &&
-                   TextAnalysis.AsciiTokenEquals(text.Slice(start, length), phrase[matched]))
-            {
-                matched++;
-            }
-
-            if (matched == phrase.Length)
+            if (TextAnalysis.AsciiPhraseContinues(text, follow, phrase))
             {
                 return true;
             }

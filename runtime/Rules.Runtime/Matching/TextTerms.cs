@@ -165,15 +165,7 @@ public sealed class TextTerms
                 continue;
             }
 
-            var follow = position;
-            var matched = 1;
-            while (matched < _words.Length && TextAnalysis.NextAsciiToken(span, ref follow, out var nextStart, out var nextLength) &&
-                   TextAnalysis.AsciiTokenEquals(span.Slice(nextStart, nextLength), _words[matched]))
-            {
-                matched++;
-            }
-
-            if (matched == _words.Length)
+            if (TextAnalysis.AsciiPhraseContinues(span, position, _words))
             {
                 return true;
             }

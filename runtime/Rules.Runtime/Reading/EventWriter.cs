@@ -335,24 +335,7 @@ public sealed partial class EventWriter : IDisposable
         {
             for (var i = 0; i < values.Count; i++)
             {
-                switch (values.StoredValue(i))
-                {
-                    case long integer:
-                        writer.WriteNumberValue(integer);
-                        break;
-                    case double real:
-                        WriteFloat(writer, real);
-                        break;
-                    case bool boolean:
-                        writer.WriteBooleanValue(boolean);
-                        break;
-                    case DateTimeOffset date:
-                        writer.WriteStringValue(ValueCoercion.FormatDate(date));
-                        break;
-                    case string text:
-                        writer.WriteStringValue(text);
-                        break;
-                }
+                WriteElement(writer, values.StoredValue(i));
             }
         }
 

@@ -94,13 +94,6 @@ public class MatcherEmissionTests
         Assert.Contains("global::Rules.Runtime.Matching.TextTerms", source, StringComparison.Ordinal);
         Assert.DoesNotContain("TextAnalysis.", source, StringComparison.Ordinal);
         var rule = set.Single();
-        EcsEvent Script(string text)
-        {
-            var e = new EcsEvent();
-            e.Overflow.Set("powershell.file.script_block_text", text);
-            return e;
-        }
-
         Assert.True(rule.Matches(Script("[K32]::VirtualAlloc(0); [K32]::CreateRemoteThread(0); invoke-MIMIKATZ")));
         Assert.True(rule.Matches(Script("\u212Aernel::OpenProcess(); QueueUserAPC; Invoke Mimikatz")));
         Assert.False(rule.Matches(Script("VirtualAllocation; CreateRemoteThreads; Invoke Mimikatz")));
@@ -119,13 +112,6 @@ public class MatcherEmissionTests
         Assert.Contains("global::Rules.Runtime.Matching.TextPhrases", source, StringComparison.Ordinal);
         Assert.Contains("PowershellFileScriptBlockTextHasOneOf5Phrases(e)", source, StringComparison.Ordinal);
         var rule = set.Single();
-        EcsEvent Script(string text)
-        {
-            var e = new EcsEvent();
-            e.Overflow.Set("powershell.file.script_block_text", text);
-            return e;
-        }
-
         Assert.True(rule.Matches(Script("PS> invoke-MIMIKATZ -x")));
         Assert.True(rule.Matches(Script("mimikatz # sekurlsa::logonpasswords")));
         Assert.True(rule.Matches(Script("(New-Object Net.WebClient).DownloadString('http://x')")));
@@ -140,5 +126,12 @@ public class MatcherEmissionTests
     {
         var run = GeneratorHarness.Run(GeneratorHarness.SeedRules());
         Snapshot.AssertMatches("PotentialProcessInjectionViaPowerShell.g.cs.txt", run.Source("PotentialProcessInjectionViaPowerShell."));
+    }
+
+    private static EcsEvent Script(string text)
+    {
+        var e = new EcsEvent();
+        e.Overflow.Set("powershell.file.script_block_text", text);
+        return e;
     }
 }
