@@ -26,6 +26,12 @@ if (args.Contains("--candidates"))
     return;
 }
 
+if (args.Contains("--hot"))
+{
+    Profile.Hot();
+    return;
+}
+
 if (args.Contains("--breakdown"))
 {
     Profile.Breakdown();
