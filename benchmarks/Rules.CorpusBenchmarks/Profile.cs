@@ -35,6 +35,40 @@ internal static class Profile
         Console.WriteLine($"{passes.Count} passes over {events.Length} events: fastest {passes[0]:F3} us/event ({1e6 / passes[0]:N0} events/s), median {passes[passes.Count / 2]:F3} us/event");
     }
 
+    /// <summary>`-- --stream [seconds]`: the engine's share of a stream: reading the 2,000 documents into one reused
+    /// event, alone and followed by matching, passes alternated; the fastest pass of each and their difference.</summary>
+    public static void Stream(double seconds)
+    {
+        var ndjson = RealisticEvents.Ndjson(2_000);
+        var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
+        var matches = new System.Collections.Generic.List<EventRule>(256);
+        double bestRead = double.MaxValue, bestReadAndMatch = double.MaxValue;
+        var clock = Stopwatch.StartNew();
+        var passes = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            var watch = Stopwatch.StartNew();
+            var events = 0;
+            using (var reader = new EventReader(new MemoryStream(ndjson, writable: false)))
+            {
+                foreach (var e in reader.ReadEvents()) { events++; }
+            }
+
+            bestRead = Math.Min(bestRead, watch.Elapsed.TotalMicroseconds / events);
+            watch.Restart();
+            using (var reader = new EventReader(new MemoryStream(ndjson, writable: false)))
+            {
+                foreach (var e in reader.ReadEvents()) { matches.Clear(); engine.Match(e, matches); }
+            }
+
+            bestReadAndMatch = Math.Min(bestReadAndMatch, watch.Elapsed.TotalMicroseconds / events);
+            passes++;
+        }
+
+        var engineShare = bestReadAndMatch - bestRead;
+        Console.WriteLine($"{passes} passes: read {bestRead:F3} us/event, read and match {bestReadAndMatch:F3} us/event; engine in the stream {engineShare:F3} us/event ({1e6 / engineShare:N0} events/s)");
+    }
+
     /// <summary>`-- --hot`: the engine on an event already in the CPU's caches (as right after the reader wrote it)
     /// against the same events cold (the array of 2,000 read-ahead events outgrows the caches): each event is matched
     /// once, then three times in a row; the extra two matches cost what a hot match costs.</summary>
@@ -64,6 +98,41 @@ internal static class Profile
         var hot = (bestThrice - bestOnce) / 2;
         Console.WriteLine($"cold (first match of an event) {bestOnce:F3} us/event; hot (event in cache) {hot:F3} us/event ({1e6 / hot:N0} events/s)");
     }
+
+    /// <summary>`-- --shape`: per category, the atoms on each field (exact, prefix by offset, suffix, contains), and how
+    /// many values per event of that category the field has.</summary>
+    public static void Shape()
+    {
+        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
+        var events = reader.ReadEvents().ToArray();
+        var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
+        foreach (var category in events.Select(e => e.Event!.Category![0]!).Distinct())
+        {
+            var ofCategory = events.Where(e => e.Event!.Category![0] == category).ToArray();
+            var members = rules.Where(r => r.EventCategories.Count == 0 || r.EventCategories.Contains(category)).ToArray();
+            var atoms = members.Where(r => r.Prefilter is not null).SelectMany(r => r.Prefilter!.Conditions[0]).GroupBy(a => a.Field.Path).ToArray();
+            Console.WriteLine($"{category}: {ofCategory.Length} events, {members.Length} rules, {members.Count(r => r.Prefilter is null)} without prefilter, {atoms.Length} first-condition fields");
+            foreach (var field in atoms.OrderByDescending(g => g.Count()))
+            {
+                var present = ofCategory.Count(e => HasValue(field.First().Field, e));
+                var offsets = field.Where(a => a.Kind == PrefilterAtomKind.Prefix).Select(a => a.Offset).Distinct().Count();
+                Console.WriteLine($"  {field.Key,-45} exact {field.Count(a => a.Kind == PrefilterAtomKind.Exact),4} prefix {field.Count(a => a.Kind == PrefilterAtomKind.Prefix),4} ({offsets} offsets) suffix {field.Count(a => a.Kind == PrefilterAtomKind.Suffix),4} contains {field.Count(a => a.Kind == PrefilterAtomKind.Contains),4} exists {field.Count(a => a.Kind == PrefilterAtomKind.Exists),3}  present in {100.0 * present / ofCategory.Length,5:F1}%");
+            }
+        }
+    }
+
+    /// <summary>`-- --prefilters`: every single-event rule's prefilter conditions (to compare selections).</summary>
+    public static void Prefilters()
+    {
+        foreach (var rule in Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"{rule.Metadata.Name}: {string.Join(" & ", rule.Prefilter?.Conditions.Select(c => string.Join(" | ", c.Select(a => a.ToString()))) ?? new[] { "-" })}");
+        }
+    }
+
+    private static bool HasValue(PrefilterField field, EcsEvent e) =>
+        field.ReadSingle?.Invoke(e) is not null || field.ReadArray?.Invoke(e) is { Length: > 0 } || field.HasValue?.Invoke(e) == true
+        || (field.Overflow is { } overflow && e.Overflow.GetStrings(overflow).Length > 0);
 
     /// <summary>`-- --breakdown`: how the engine's time splits between finding candidates and running them.</summary>
     public static void Breakdown()

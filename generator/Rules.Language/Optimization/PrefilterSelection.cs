@@ -38,7 +38,7 @@ namespace Rules.Language.Optimization
 
         /// <summary>Only low-cardinality fields (host.os.type, event.type ...): a check most rules share, cheap to
         /// probe once per event, but too unselective to index a rule by alone when it has another condition.</summary>
-        public bool IsShared => Atoms.All(a => PrefilterSelection.IsLowCardinality(a.Field));
+        public bool IsShared => Atoms.All(PrefilterSelection.IsCommon);
 
         /// <summary>Probing it never searches inside values (exact values, anchored literals, presence).</summary>
         public bool IsAnchored => Atoms.All(a => a.Kind != PrefilterAtomKind.Contains);
@@ -106,9 +106,12 @@ namespace Rules.Language.Optimization
             "event.dataset", "data_stream.dataset",
         };
 
-        private static readonly HashSet<string> MediumCardinalityFields = new HashSet<string>(StringComparer.Ordinal)
+        // Fields of a few dozen values, with the share of events one value lets through: an event.action of "start",
+        // "exec" or "modification" is what most events of its category carry; a Windows event code or provider is one
+        // of hundreds.
+        private static readonly Dictionary<string, double> MediumCardinalityFields = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            "event.action", "event.dataset", "event.module", "data_stream.dataset", "event.code", "event.provider",
+            ["event.action"] = 0.1, ["event.module"] = 0.2, ["event.code"] = 0.01, ["event.provider"] = 0.02,
         };
 
         public static PrefilterPlan? Select(EventQueryPlan plan, int maximumConditions = GeneratedConditions)
@@ -174,21 +177,41 @@ namespace Rules.Language.Optimization
 
         public static bool IsLowCardinality(BoundField field) => LowCardinalityFields.Contains(field.Path);
 
+        /// <summary>An atom most events of a category pass: any test on a low-cardinality field, except an
+        /// <c>event.kind</c> other than "event" (alerts, signals, metrics are a small part of an event stream).</summary>
+        public static bool IsCommon(PrefilterAtom atom) => IsLowCardinality(atom.Field) && !IsRareEventKind(atom);
+
+        private static bool IsRareEventKind(PrefilterAtom atom) =>
+            atom.Kind == PrefilterAtomKind.Exact && atom.Field.Path == "event.kind" && !string.Equals(atom.Literal, "event", StringComparison.OrdinalIgnoreCase);
+
         /// <summary>The estimated share of values an atom lets through: exact tests are nearly free of false
-        /// candidates, anchored literals better than floating ones, longer literals better than short ones.</summary>
+        /// candidates, anchored literals better than floating ones, longer literals better than short ones. A name
+        /// (process.name, file.name ...) is selective from its first characters; a path or command line shares long
+        /// heads (<c>C:\Windows\System32\</c>) with many others; a name prefix is still no better than an exact value.
+        /// Presence of an integration's own (non-ECS) field says the event comes from that integration.</summary>
         public static double Cost(PrefilterAtom atom) => atom.Kind switch
         {
             PrefilterAtomKind.Exact when DatasetFields.Contains(atom.Field.Path) => 0.0005,
+            PrefilterAtomKind.Exact when IsRareEventKind(atom) => 0.01,
             // The operating system splits every integration's events three ways; the other low-cardinality fields
             // mostly follow the event's category.
             PrefilterAtomKind.Exact when atom.Field.Path == "host.os.type" => 0.2,
             PrefilterAtomKind.Exact when LowCardinalityFields.Contains(atom.Field.Path) => 0.3,
-            PrefilterAtomKind.Exact => MediumCardinalityFields.Contains(atom.Field.Path) ? 0.01 : 0.001,
+            PrefilterAtomKind.Exact => MediumCardinalityFields.TryGetValue(atom.Field.Path, out var share) ? share : 0.001,
+            PrefilterAtomKind.Exists when IsIntegrationField(atom.Field) => 0.01,
             // Most fields are in most events of their category: presence is the last resort.
             PrefilterAtomKind.Exists => 50,
-            PrefilterAtomKind.Prefix or PrefilterAtomKind.Suffix => Math.Pow(0.85, atom.Literal.Length),
+            PrefilterAtomKind.Prefix => IsName(atom.Field) ? Math.Max(0.001, Math.Pow(0.5, atom.Literal.Length)) : Math.Pow(0.85, atom.Literal.Length),
+            // A name's tail is mostly its extension (".exe").
+            PrefilterAtomKind.Suffix => Math.Pow(0.85, atom.Literal.Length),
             _ => 2 * Math.Pow(0.85, atom.Literal.Length),
         };
+
+        private static bool IsName(BoundField field) => field.Path.EndsWith(".name", StringComparison.Ordinal);
+
+        // A field of one integration's events (winlog.*, auditd.*, an ML job's output), not Elastic Defend's own
+        // extensions (*.Ext.*), which most endpoint events carry.
+        private static bool IsIntegrationField(BoundField field) => !field.IsEcs && field.Path.IndexOf(".Ext.", StringComparison.Ordinal) < 0;
 
         private static RulePrefilter? Of(BoolExpr expr)
         {

@@ -64,6 +64,27 @@ public class PrefilterSelectionTests
     }
 
     [Fact]
+    public void Common_values_lose_to_names_alert_kinds_and_integration_fields()
+    {
+        // event.action "start" / "exec" is what most process events carry; a name prefix is rare.
+        Assert.Equal("process.name Prefix kworker | process.name Prefix kthread",
+            Prefilter("process where event.action in (\"exec\", \"exec_event\", \"start\") and process.name : (\"kworker*\", \"kthread*\")", conditions: 1));
+        // An event.kind other than "event" is a small part of a stream; event.module "endpoint" is most of it.
+        Assert.Equal("event.kind Exact alert", Prefilter("event.kind:alert and event.module:(endpoint and not endgame)", "kuery", conditions: 1));
+        Assert.Equal("event.module Exact endpoint", Prefilter("event.kind:event and event.module:endpoint", "kuery", conditions: 1));
+        // An integration's own field is only in that integration's events; Elastic Defend's *.Ext.* fields are in most.
+        Assert.Equal("winlog.event_data.TaskName Exists ",
+            Prefilter("event.action:\"scheduled-task-created\" and winlog.event_data.TaskName:*", "kuery", conditions: 1));
+        Assert.Equal("event.action Exact rename", Prefilter("event.action:rename and file.Ext.original.extension:*", "kuery", conditions: 1));
+        // However long, a name prefix is no better than an exact value, and a dataset beats both.
+        Assert.Equal("data_stream.dataset Exact aws.cloudtrail",
+            Prefilter("data_stream.dataset:aws.cloudtrail and user.name:system\\:serviceaccount\\:*", "kuery", conditions: 1));
+        // A name's tail is mostly its extension.
+        Assert.Equal("process.parent.name Exact services.exe",
+            Prefilter("process where event.action == \"start\" and process.name : \"*.exe\" and process.parent.name : \"services.exe\"", conditions: 1));
+    }
+
+    [Fact]
     public void Tests_without_literals_need_their_field()
     {
         Assert.Equal("powershell.file.script_block_text Exists ",
