@@ -26,6 +26,12 @@ if (args.Contains("--candidates"))
     return;
 }
 
+if (args.Contains("--reads"))
+{
+    Profile.Reads();
+    return;
+}
+
 if (args.Contains("--stream"))
 {
     Profile.Stream(args.Length > 1 && double.TryParse(args[^1], out var streamSeconds) ? streamSeconds : 20);
