@@ -26,6 +26,12 @@ if (args.Contains("--candidates"))
     return;
 }
 
+if (args.Contains("--group"))
+{
+    Profile.GroupDirect();
+    return;
+}
+
 if (args.Contains("--reads"))
 {
     Profile.Reads();

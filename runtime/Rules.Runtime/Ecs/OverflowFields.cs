@@ -125,6 +125,10 @@ public sealed class OverflowFields
     /// <summary>The slots holding values, in the order they were first filled.</summary>
     internal IReadOnlyList<int> UsedSlots => _used;
 
+    /// <summary><see cref="UsedSlots"/> as a span (the engine's hot path: no interface calls). Valid until the event
+    /// changes.</summary>
+    internal ReadOnlySpan<int> UsedSlotSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_used);
+
     internal IReadOnlyList<KeyValuePair<string, string>> Unregistered => _unregistered;
 
     internal void AddUnregistered(string path, string rawJson) => _unregistered.Add(new KeyValuePair<string, string>(path, rawJson));

@@ -4,6 +4,7 @@ using System.Collections.Frozen;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Rules.Runtime;
 
@@ -29,6 +30,7 @@ public sealed class RuleEngine
     private readonly EventRule[] _eventRules;
     private readonly DispatchGroup _anyCategory;
     private readonly FrozenDictionary<string, DispatchGroup> _byCategory;
+    private readonly CategoryTable<DispatchGroup> _categoryGroups;
     private readonly DispatchGroup _everyRule;
     private readonly FrozenDictionary<string, ulong[]> _categoryMasks;
     private readonly ulong[] _anyCategoryMask;
@@ -63,6 +65,7 @@ public sealed class RuleEngine
         _anyCategory = new DispatchGroup(_eventRules, anyCategory);
         _anyCategoryMask = Mask(words, anyCategory);
         _byCategory = byCategory.ToFrozenDictionary(p => p.Key, p => new DispatchGroup(_eventRules, p.Value.Concat(anyCategory)), StringComparer.Ordinal);
+        _categoryGroups = new CategoryTable<DispatchGroup>(_byCategory);
         _categoryMasks = byCategory.ToFrozenDictionary(p => p.Key, p => Mask(words, p.Value), StringComparer.Ordinal);
         _everyRule = new DispatchGroup(_eventRules, Enumerable.Range(0, _eventRules.Length));
     }
@@ -87,7 +90,7 @@ public sealed class RuleEngine
             for (var i = 0; i < categories.Length; i++)
             {
                 // Counts changes of group: 1 exactly when every known category is the same one.
-                if (categories[i] is { } category && _byCategory.TryGetValue(category, out var group) && !ReferenceEquals(group, only))
+                if (categories[i] is { } category && _categoryGroups.Find(category) is { } group && !ReferenceEquals(group, only))
                 {
                     only = group;
                     known++;
@@ -105,22 +108,29 @@ public sealed class RuleEngine
         }
         else
         {
-            // Several categories: every rule's group, restricted to the rules of these categories and any category.
-            Span<ulong> mask = stackalloc ulong[_anyCategoryMask.Length];
-            _anyCategoryMask.CopyTo(mask);
-            foreach (var category in categories!)
+            MatchSeveralCategories(e, categories!, matches);
+        }
+    }
+
+    // Kept out of Match: its stack buffer would make every call of Match pay for the rare case.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MatchSeveralCategories(EcsEvent e, string?[] categories, List<EventRule> matches)
+    {
+        // Several categories: every rule's group, restricted to the rules of these categories and any category.
+        Span<ulong> mask = stackalloc ulong[_anyCategoryMask.Length];
+        _anyCategoryMask.CopyTo(mask);
+        foreach (var category in categories)
+        {
+            if (category is not null && _categoryMasks.TryGetValue(category, out var rules))
             {
-                if (category is not null && _categoryMasks.TryGetValue(category, out var rules))
+                for (var w = 0; w < mask.Length; w++)
                 {
-                    for (var w = 0; w < mask.Length; w++)
-                    {
-                        mask[w] |= rules[w];
-                    }
+                    mask[w] |= rules[w];
                 }
             }
-
-            _everyRule.Match(e, matches, mask);
         }
+
+        _everyRule.Match(e, matches, mask);
     }
 
     private static ulong[] Mask(int words, IEnumerable<int> ids)
@@ -323,7 +333,7 @@ public sealed class RuleEngine
 
         // The contained-literal searches, each only while some rule searching its field has passed all its other
         // conditions (slots 1.., all decided by now when _skipSearches).
-        private void Search(EcsEvent e, Span<ulong> candidates, IReadOnlyList<int> filled)
+        private void Search(EcsEvent e, Span<ulong> candidates, ReadOnlySpan<int> filled)
         {
             Span<ulong> passesLater = stackalloc ulong[_skipSearches ? _words : 0];
             for (var w = 0; w < passesLater.Length; w++)
@@ -345,7 +355,7 @@ public sealed class RuleEngine
                 }
             }
 
-            for (var i = 0; i < filled.Count; i++)
+            for (var i = 0; i < filled.Length; i++)
             {
                 if ((uint)filled[i] < (uint)_overflowSearches.Length && _overflowSearches[filled[i]] is var (search, owners)
                     && (!_skipSearches || Intersects(owners, passesLater)))
@@ -375,18 +385,19 @@ public sealed class RuleEngine
             ulong[]? rented = null;
             var candidates = length <= MaxStackWords ? stackalloc ulong[length] : (rented = ArrayPool<ulong>.Shared.Rent(length)).AsSpan(0, length);
             _preset.CopyTo(candidates);
+            var overflow = e.Overflow;
+            var holdsEcsValues = overflow.HoldsEcsValues;
             foreach (var index in _indexes)
             {
-                index.Collect(e, candidates);
+                index.Collect(e, holdsEcsValues, candidates);
             }
 
-            var overflow = e.Overflow;
-            var filled = overflow.UsedSlots;
-            for (var i = 0; i < filled.Count; i++)
+            var filled = overflow.UsedSlotSpan;
+            for (var i = 0; i < filled.Length; i++)
             {
                 if ((uint)filled[i] < (uint)_overflowIndexes.Length && _overflowIndexes[filled[i]] is { } index)
                 {
-                    index.Collect(e, candidates);
+                    index.Collect(e, holdsEcsValues, candidates);
                 }
             }
 
@@ -394,14 +405,13 @@ public sealed class RuleEngine
 
             // A value spilled to overflow (an array for a single-valued field, a value of the wrong shape) may stand
             // without its object: then every field is read.
-            var gated = !overflow.HoldsEcsValues;
             foreach (var root in _roots)
             {
-                if (!gated || root.HasRoot(e))
+                if (holdsEcsValues || root.HasRoot(e))
                 {
                     foreach (var index in root.Indexes)
                     {
-                        index.Collect(e, candidates);
+                        index.Collect(e, holdsEcsValues, candidates);
                     }
 
                     Presence(e, root.Presence, candidates);
