@@ -134,6 +134,11 @@ namespace Rules.Generator.Emit
                     b.Append("NonEcs(").Append(Runtime).Append(".OverflowFieldRegistry.Register(").Append(CSharp.String(field.Path)).Append(", ")
                         .Append(Runtime).Append(".OverflowKind.").Append(field.ValueKind).Append("));\n");
                 }
+                else if (field.ValueKind == FieldValueKind.Integer)
+                {
+                    b.Append("Integer(").Append(CSharp.String(field.Path)).Append(", static e => ")
+                        .Append(EcsNaming.Accessor("e", field.Path)).Append(RootArguments(field.Path)).Append(");\n");
+                }
                 else
                 {
                     b.Append(field.IsArray ? "Array(" : "Single(").Append(CSharp.String(field.Path)).Append(", static e => ")
@@ -174,6 +179,8 @@ namespace Rules.Generator.Emit
 
         private static string AtomCall(PrefilterAtom atom) => atom.Kind switch
         {
+            PrefilterAtomKind.Exact when atom.Field.ValueKind == FieldValueKind.Integer =>
+                "Exact(" + CSharp.Long(long.Parse(atom.Literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)) + ")",
             PrefilterAtomKind.Exact => "Exact(" + CSharp.String(atom.Literal) + ")",
             PrefilterAtomKind.Prefix when atom.Offset > 0 => "Prefix(" + CSharp.String(atom.Literal) + ", offset: " + atom.Offset.ToString(CultureInfo.InvariantCulture) + ")",
             PrefilterAtomKind.Prefix => "Prefix(" + CSharp.String(atom.Literal) + ")",

@@ -23,7 +23,8 @@ namespace Rules.Language.Optimization
         Exists,
     }
 
-    /// <summary>One necessary test on one value of a string field.</summary>
+    /// <summary>One necessary test on one value of a string field (or an exact value of an integer field, its literal
+    /// the integer's invariant text).</summary>
     public sealed record PrefilterAtom(BoundField Field, PrefilterAtomKind Kind, string Literal, int Offset);
 
     /// <summary>
@@ -197,6 +198,8 @@ namespace Rules.Language.Optimization
             // mostly follow the event's category.
             PrefilterAtomKind.Exact when atom.Field.Path == "host.os.type" => 0.2,
             PrefilterAtomKind.Exact when LowCardinalityFields.Contains(atom.Field.Path) => 0.3,
+            // A port or a process id: some values (443, 4) are common.
+            PrefilterAtomKind.Exact when atom.Field.ValueKind == FieldValueKind.Integer => 0.01,
             PrefilterAtomKind.Exact => MediumCardinalityFields.TryGetValue(atom.Field.Path, out var share) ? share : 0.001,
             PrefilterAtomKind.Exists when IsIntegrationField(atom.Field) => 0.01,
             // Most fields are in most events of their category: presence is the last resort.
@@ -249,6 +252,14 @@ namespace Rules.Language.Optimization
                     return Present(field);
                 case ExistsExpr exists:
                     return Present(exists.Field);
+                // Equality of a single-valued ECS integer field with an integer (destination.port == 23): an exact
+                // value, looked up by the engine as a number.
+                case CompareExpr { Op: CompareOp.Equal, Left: FieldExpr { Field: var field }, Right: LiteralExpr { LiteralType: IrType.Integer } literal }
+                    when IsIntegerIndexable(field, literal):
+                    return IntegerExact(field, literal);
+                case CompareExpr { Op: CompareOp.Equal, Left: LiteralExpr { LiteralType: IrType.Integer } literal, Right: FieldExpr { Field: var field } }
+                    when IsIntegerIndexable(field, literal):
+                    return IntegerExact(field, literal);
                 // The generated comparison tests both operands for null first (RuleEmitter.Compare; its PresenceGuard
                 // relies on the same), so a comparison of a field with a non-null literal fails without the field.
                 case CompareExpr { Left: FieldExpr { Field: var field }, Right: LiteralExpr { LiteralType: not IrType.Null } }:
@@ -275,6 +286,14 @@ namespace Rules.Language.Optimization
                     return null;
             }
         }
+
+        /// <summary>A single-valued ECS integer field the engine reads as the matcher does (property, or every value
+        /// where a document gave an array); the literal has C# literal text (long.MinValue has none).</summary>
+        public static bool IsIntegerIndexable(BoundField field, LiteralExpr literal) =>
+            field.ValueKind == FieldValueKind.Integer && field.IsEcs && !field.IsArray && literal.Integer != long.MinValue;
+
+        private static RulePrefilter IntegerExact(BoundField field, LiteralExpr literal) =>
+            new RulePrefilter(new[] { new PrefilterAtom(field, PrefilterAtomKind.Exact, literal.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture), 0) });
 
         // Nearly every event of a category has its low-cardinality fields: their presence says nothing.
         private static RulePrefilter? Present(BoundField field) =>

@@ -9,7 +9,7 @@ namespace Rules.Runtime;
 
 /// <summary>
 /// All prefilter atoms of one category group's rules on one field, in one structure per kind: a hash table of exact
-/// values, one trie of prefixes per offset, a trie of reversed suffixes, and for contains-literals a vectorised
+/// values (of integers, for an integer field), one trie of prefixes per offset, a trie of reversed suffixes, and for contains-literals a vectorised
 /// multi-string search (<see cref="SearchValues{T}"/>, ordinal ignoring case, on ASCII text) whose hits a trie
 /// resolves into literals.
 /// <see cref="Collect"/> reads the field's values once (as the generated matchers do: single value, array elements,
@@ -23,6 +23,10 @@ internal sealed class FieldPrefilterIndex
     private readonly Func<EcsEvent, string?[]?>? _readArray;
     private readonly OverflowField _spilled;
     private readonly FrozenDictionary<string, RuleMarks>? _exact;
+    // An integer field's exact values (its only atoms), and where its values are when a document gave an array.
+    private readonly FrozenDictionary<long, RuleMarks>? _integers;
+    private readonly Func<EcsEvent, long?>? _readInteger;
+    private readonly OverflowField _spilledIntegers;
     // Bit n (n < 63): some exact literal has n characters; bit 63: some has 63 or more. A value of no literal's length
     // is not hashed at all (most command lines, paths and arguments against lists of names).
     private readonly ulong _exactLengths;
@@ -33,11 +37,14 @@ internal sealed class FieldPrefilterIndex
     private readonly LiteralTrie? _contains;
 
     private FieldPrefilterIndex(PrefilterField field, FrozenDictionary<string, RuleMarks>? exact, ulong exactLengths, int[] prefixOffsets, LiteralTrie[] prefixes,
-        LiteralTrie? suffixes, SearchValues<string>? containsSearch, LiteralTrie? contains)
+        LiteralTrie? suffixes, SearchValues<string>? containsSearch, LiteralTrie? contains, FrozenDictionary<long, RuleMarks>? integers = null)
     {
         _field = field;
         _readSingle = field.ReadSingle;
         _readArray = field.ReadArray;
+        _readInteger = field.ReadInteger;
+        _spilledIntegers = field.SpilledIntegers ?? default;
+        _integers = integers;
         _spilled = field.SpilledValues ?? default;
         _exact = exact;
         _exactLengths = exactLengths;
@@ -59,6 +66,11 @@ internal sealed class FieldPrefilterIndex
     public static FieldPrefilterIndex Build(IReadOnlyList<(PrefilterAtom Atom, int Rule)> atoms)
     {
         var field = atoms[0].Atom.Field;
+        if (field.ReadInteger is not null)
+        {
+            return BuildInteger(field, atoms);
+        }
+
         var exact = new Dictionary<string, SortedSet<int>>(StringComparer.OrdinalIgnoreCase);
         var prefixes = new SortedDictionary<int, LiteralTrie.Builder>();
         var suffixes = new LiteralTrie.Builder();
@@ -112,6 +124,28 @@ internal sealed class FieldPrefilterIndex
             contains.IsEmpty ? null : contains.Build());
     }
 
+    private static FieldPrefilterIndex BuildInteger(PrefilterField field, IReadOnlyList<(PrefilterAtom Atom, int Rule)> atoms)
+    {
+        var exact = new Dictionary<long, SortedSet<int>>();
+        foreach (var (atom, rule) in atoms)
+        {
+            if (atom.Kind != PrefilterAtomKind.Exact || atom.Field.ReadInteger is null)
+            {
+                throw new ArgumentException($"Rule prefilter atom '{atom}' is not an exact value of the integer field '{field.Path}'.");
+            }
+
+            if (!exact.TryGetValue(atom.IntegerLiteral, out var rules))
+            {
+                exact[atom.IntegerLiteral] = rules = new SortedSet<int>();
+            }
+
+            rules.Add(rule);
+        }
+
+        return new FieldPrefilterIndex(field, null, 0, Array.Empty<int>(), Array.Empty<LiteralTrie>(), null, null, null,
+            exact.ToFrozenDictionary(p => p.Key, p => RuleMarks.Create(p.Value)));
+    }
+
     /// <summary>Marks in <paramref name="candidates"/> every rule that some value of the field selects.</summary>
     public void Collect(EcsEvent e, Span<ulong> candidates) => Collect(e, e.Overflow.HoldsEcsValues, candidates);
 
@@ -137,6 +171,20 @@ internal sealed class FieldPrefilterIndex
                 ProbeEach(values, candidates);
             }
         }
+        else if (_readInteger is { } integer)
+        {
+            if (holdsEcsValues && e.Overflow.GetIntegers(_spilledIntegers) is { Length: > 0 } spilled)
+            {
+                foreach (var value in spilled)
+                {
+                    ProbeInteger(value, candidates);
+                }
+            }
+            else if (integer(e) is { } value)
+            {
+                ProbeInteger(value, candidates);
+            }
+        }
         else
         {
             ProbeEach(e.Overflow.GetStrings(_field.Overflow!.Value), candidates);
@@ -151,6 +199,14 @@ internal sealed class FieldPrefilterIndex
             {
                 Probe(value, candidates);
             }
+        }
+    }
+
+    private void ProbeInteger(long value, Span<ulong> candidates)
+    {
+        if (_integers!.TryGetValue(value, out var rules))
+        {
+            rules.MarkInto(candidates);
         }
     }
 

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 
 namespace Rules.Runtime;
 
-/// <summary>How the engine reads a string field's values, exactly as the rule's generated matcher reads them.</summary>
+/// <summary>How the engine reads a field's values (strings; or integers, for exact values of a single-valued ECS
+/// integer field), exactly as the rule's generated matcher reads them.</summary>
 public sealed class PrefilterField
 {
     private PrefilterField(string path, Func<EcsEvent, string?>? single, Func<EcsEvent, string?[]?>? array, OverflowField? overflow,
@@ -57,16 +58,35 @@ public sealed class PrefilterField
 
     public static PrefilterField NonEcs(OverflowField field) => new(field.Path, null, null, field);
 
+    /// <summary>A single-valued ECS integer field (destination.port, process.parent.pid): indexed by exact values only.</summary>
+    public static PrefilterField Integer(string path, Func<EcsEvent, long?> read, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
+        new(path, null, null, null, null, root, hasRoot) { ReadInteger = read, SpilledIntegers = OverflowFieldRegistry.Register(path, OverflowKind.Integer) };
+
+    /// <summary>A single-valued ECS integer field's generated accessor (see <see cref="Integer"/>).</summary>
+    public Func<EcsEvent, long?>? ReadInteger { get; private init; }
+
+    /// <summary>For an integer field: where its values are when the document gave an array for it.</summary>
+    public OverflowField? SpilledIntegers { get; private init; }
+
     public static PrefilterField Presence(string path, Func<EcsEvent, bool> hasValue, string? root = null, Func<EcsEvent, bool>? hasRoot = null) =>
         new(path, null, null, null, hasValue, root, hasRoot);
 
     public PrefilterAtom Exact(string literal) => new(this, PrefilterAtomKind.Exact, literal, 0);
 
-    public PrefilterAtom Prefix(string literal, int offset = 0) => new(this, PrefilterAtomKind.Prefix, literal, offset);
+    /// <summary>An exact value of an integer field.</summary>
+    public PrefilterAtom Exact(long literal) => ReadInteger is not null
+        ? new(this, PrefilterAtomKind.Exact, literal.ToString(System.Globalization.CultureInfo.InvariantCulture), 0)
+        : throw new InvalidOperationException($"'{Path}' is read as strings: an integer exact value needs an integer field.");
 
-    public PrefilterAtom Suffix(string literal) => new(this, PrefilterAtomKind.Suffix, literal, 0);
+    public PrefilterAtom Prefix(string literal, int offset = 0) => ReadInteger is null
+        ? new(this, PrefilterAtomKind.Prefix, literal, offset)
+        : throw IntegerOnlyExact();
 
-    public PrefilterAtom Contains(string literal) => new(this, PrefilterAtomKind.Contains, literal, 0);
+    private InvalidOperationException IntegerOnlyExact() => new($"'{Path}' is an integer field: it is indexed by exact values only.");
+
+    public PrefilterAtom Suffix(string literal) => ReadInteger is null ? new(this, PrefilterAtomKind.Suffix, literal, 0) : throw IntegerOnlyExact();
+
+    public PrefilterAtom Contains(string literal) => ReadInteger is null ? new(this, PrefilterAtomKind.Contains, literal, 0) : throw IntegerOnlyExact();
 
     public PrefilterAtom Exists() => HasValue is null
         ? throw new InvalidOperationException($"'{Path}' is read for its values: an exists atom needs a presence reader.")
@@ -110,6 +130,12 @@ public sealed record PrefilterAtom(PrefilterField Field, PrefilterAtomKind Kind,
             _ => CaseFolding.IndexOfFolded(value, Literal) >= 0,
         };
     }
+
+    /// <summary>The exact atom of an integer field on one value (the literal is the integer's invariant text).</summary>
+    public bool IsMatch(long? value) => value is { } number && Kind == PrefilterAtomKind.Exact && IntegerLiteral == number;
+
+    /// <summary>The literal of an exact atom on an integer field.</summary>
+    internal long IntegerLiteral => long.Parse(Literal, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture);
 
     public override string ToString() => $"{Field.Path} {Kind} \"{Literal}\"{(Offset > 0 ? " at " + Offset : string.Empty)}";
 }
@@ -184,6 +210,23 @@ public sealed class RulePrefilter
             if (atom.Kind == PrefilterAtomKind.Exists)
             {
                 if (field.HasValue!(e))
+                {
+                    return true;
+                }
+            }
+            else if (field.ReadInteger is { } integer)
+            {
+                if (e.Overflow.HoldsEcsValues && e.Overflow.GetIntegers(field.SpilledIntegers!.Value) is { Length: > 0 } spilled)
+                {
+                    foreach (var value in spilled)
+                    {
+                        if (atom.IsMatch(value))
+                        {
+                            return true;
+                        }
+                    }
+                }
+                else if (atom.IsMatch(integer(e)))
                 {
                     return true;
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rules.Language.Compilation;
 using Rules.Language.Ir;
 using Rules.Language.Schema;
@@ -132,6 +133,21 @@ public class DispatchEquivalenceTests(ITestOutputHelper output)
         };
         foreach (var (path, isArray, value) in fields)
         {
+            // A single-valued ECS integer field gets numbers (an array of them spills to overflow, as from the reader).
+            if (IsSingleValuedEcsInteger(path) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            {
+                if (isArray)
+                {
+                    e.Set(path, number + 1, number);
+                }
+                else
+                {
+                    e.Set(path, number);
+                }
+
+                continue;
+            }
+
             if (isArray)
             {
                 e.Set(path, "decoy", value);
@@ -145,11 +161,24 @@ public class DispatchEquivalenceTests(ITestOutputHelper output)
         return e;
     }
 
+    private static bool IsSingleValuedEcsInteger(string path) =>
+        FieldCatalog.BuiltIn.TryGetField(path, out var field) && field.IsEcs && !field.IsArray && field.ValueKind == FieldValueKind.Integer;
+
     /// <summary>Values that pass each atom (in three spellings) and values that just miss it.</summary>
     private static IEnumerable<(string Path, bool IsArray, string Value)> AtomHits(EventRule rule)
     {
         foreach (var atom in (rule.Prefilter?.Atoms ?? Array.Empty<PrefilterAtom>()).Where(a => a.Kind != PrefilterAtomKind.Exists))
         {
+            if (atom.Field.ReadInteger is not null)
+            {
+                // The value, its neighbours, and the value as the second element of an array.
+                var number = long.Parse(atom.Literal, CultureInfo.InvariantCulture);
+                yield return (atom.Field.Path, false, atom.Literal);
+                yield return (atom.Field.Path, false, (number + 1).ToString(CultureInfo.InvariantCulture));
+                yield return (atom.Field.Path, true, atom.Literal);
+                continue;
+            }
+
             var isArray = atom.Field.ReadSingle is null;
             var hit = atom.Kind switch
             {
@@ -168,9 +197,19 @@ public class DispatchEquivalenceTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Values synthesised from every string test in the condition (under NOT too): wildcards filled in.</summary>
+    /// <summary>Values synthesised from every string test in the condition (under NOT too): wildcards filled in; and
+    /// from every integer equality, the integer.</summary>
     private static IEnumerable<(string Path, bool IsArray, string Value)> PatternHits(EventQueryPlan plan)
     {
+        foreach (var compare in Leaves(plan.Condition).OfType<CompareExpr>())
+        {
+            if (compare is { Left: FieldExpr { Field: var field }, Right: LiteralExpr { LiteralType: IrType.Integer } literal }
+                && IsSingleValuedEcsInteger(field.Path))
+            {
+                yield return (field.Path, false, literal.Integer.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
         foreach (var match in Leaves(plan.Condition).OfType<StringMatchExpr>())
         {
             if (match.Target is not FieldExpr { Field: var field } || match.Kind == StringMatchKind.Regex || field.ValueKind != FieldValueKind.String)

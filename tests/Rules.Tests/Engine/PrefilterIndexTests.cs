@@ -108,6 +108,47 @@ public class PrefilterIndexTests
         Assert.Equal(new[] { "always" }, matches.Select(r => r.Metadata.RuleId));
     }
 
+    [Fact]
+    public void Engine_looks_up_integer_fields_by_value_including_every_spilled_value()
+    {
+        var port = PrefilterField.Integer("destination.port", static e => e.Destination?.Port, "destination", static e => e.Destination is not null);
+        var telnet = new ProbeRule("telnet", new RulePrefilter(port.Exact(23), port.Exact(2323)), new[] { "network" });
+        var rdp = new ProbeRule("rdp", new RulePrefilter(port.Exact(3389)), new[] { "network" });
+        var engine = new RuleEngine(new EventRule[] { telnet, rdp });
+        var matches = new List<EventRule>();
+        IEnumerable<string> Match(EcsEvent e)
+        {
+            matches.Clear();
+            engine.Match(e, matches);
+            foreach (var rule in new EventRule[] { telnet, rdp })
+            {
+                // The engine agrees with the reference semantics.
+                Assert.Equal(rule.Prefilter!.Admits(e), matches.Contains(rule));
+            }
+
+            return matches.Select(r => r.Metadata.RuleId);
+        }
+
+        EcsEvent Network() => new() { Event = new() { Category = new[] { "network" } } };
+        var single = Network();
+        single.Destination = new() { Port = 2323 };
+        Assert.Equal(new[] { "telnet" }, Match(single));
+
+        // An array for the single-valued port: the property keeps the first value, overflow all of them.
+        var spilled = Network();
+        spilled.Set("destination.port", 80L, 3389L);
+        Assert.Equal(new[] { "rdp" }, Match(spilled));
+
+        var other = Network();
+        other.Destination = new() { Port = 24 };
+        Assert.Empty(Match(other));
+        Assert.Empty(Match(Network()));
+
+        // Only exact values index an integer field.
+        Assert.Throws<InvalidOperationException>(() => port.Prefix("2"));
+        Assert.Throws<InvalidOperationException>(() => PrefilterField.Single("process.name", static e => e.Process?.Name).Exact(23));
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(2, false)]

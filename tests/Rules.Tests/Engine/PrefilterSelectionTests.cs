@@ -85,10 +85,22 @@ public class PrefilterSelectionTests
     }
 
     [Fact]
+    public void Integer_equality_on_a_single_valued_ECS_field_is_an_exact_value()
+    {
+        Assert.Equal("destination.port Exact 23 | destination.port Exact 2323",
+            Prefilter("network where destination.port in (23, 2323) and network.transport == \"tcp\"", conditions: 1));
+        Assert.Equal("destination.port Exact 23", Prefilter("destination.port:23 and event.category:network", "kuery", conditions: 1));
+        Assert.Equal("process.parent.pid Exact 4", Prefilter("process where process.parent.pid == 4 and process.executable : \"?*\"", conditions: 1));
+        // Not equality, not an integer literal: presence only.
+        Assert.Equal("destination.port Exists ", Prefilter("network where destination.port != 23"));
+        Assert.Equal("destination.port Exists ", Prefilter("network where destination.port == 23.5"));
+    }
+
+    [Fact]
     public void Tests_without_literals_need_their_field()
     {
         Assert.Equal("powershell.file.script_block_text Exists ",
             Prefilter("event.category:process and powershell.file.script_block_text:(\"Invoke-Mimikatz\" or \"DumpCreds\")", "kuery"));
-        Assert.Equal("destination.port Exists ", Prefilter("network where destination.port == 23"));
+        Assert.Equal("destination.port Exists ", Prefilter("network where destination.port > 1023"));
     }
 }
