@@ -160,10 +160,9 @@ internal ref struct JsonLineReader
 
     public readonly bool TryGetDouble(out double value)
     {
-        // As Utf8JsonReader: an out-of-range number parses to infinity, which is refused.
+        // As Utf8JsonReader: an out-of-range number is infinity (callers that need finite values check).
         var span = ValueSpan;
-        if (TokenType == JsonTokenType.Number && Utf8Parser.TryParse(span, out value, out var consumed) && consumed == span.Length
-            && double.IsFinite(value))
+        if (TokenType == JsonTokenType.Number && Utf8Parser.TryParse(span, out value, out var consumed) && consumed == span.Length)
         {
             return true;
         }
