@@ -223,11 +223,11 @@ internal sealed partial class EventDocumentParser
     private void ReadObject(ref JsonLineReader reader, ReadOnlySpan<byte> line, int parent, bool inArray, bool derived)
     {
         var previous = -1;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (reader.ReadPropertyNameOrEndObject())
         {
             var node = _paths.Child(parent, previous, Utf8Text(ref reader));
             previous = node;
-            reader.Read();
+            reader.ReadPropertyValue();
             if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
             {
                 AddScalar(ref reader, line, node, inArray, derived); // the common case, without ReadValue's dispatch

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -126,6 +127,45 @@ internal ref struct JsonLineReader
         }
     }
 
+    /// <summary>
+    /// <see cref="Read"/> for the parser's object loop, where the current token is the object's start or the end of a
+    /// member's value: the next property name (true) or the object's end (false). Same tokens and errors as Read,
+    /// without its dispatch on the current token.
+    /// </summary>
+    public bool ReadPropertyNameOrEndObject()
+    {
+        var json = _json;
+        var position = SkipWhitespace(json, _position);
+        if ((uint)position < (uint)json.Length)
+        {
+            var next = json[position];
+            if (TokenType != JsonTokenType.StartObject)
+            {
+                if (next == (byte)',')
+                {
+                    return ReadPropertyName(json, SkipWhitespace(json, position + 1));
+                }
+            }
+            else if (next == (byte)'"')
+            {
+                return ReadPropertyName(json, position);
+            }
+
+            if (next == (byte)'}')
+            {
+                CloseContainer(position, JsonTokenType.EndObject);
+                return false;
+            }
+        }
+
+        // Anything else is an error, which Read reports.
+        Read();
+        throw Invalid(position, "expected a property name or '}'");
+    }
+
+    /// <summary><see cref="Read"/> when the current token is a property name: its value's first token.</summary>
+    public void ReadPropertyValue() => ReadValue(_json, SkipWhitespace(_json, _position));
+
     /// <summary>Reads past the children of the current object or array, as <see cref="Utf8JsonReader.Skip"/>.</summary>
     public void Skip()
     {
@@ -207,16 +247,16 @@ internal ref struct JsonLineReader
         }
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int position)
-    {
-        while ((uint)position < (uint)json.Length)
-        {
-            var b = json[position];
-            if (b > (byte)' ' || (b != (byte)' ' && b != (byte)'\n' && b != (byte)'\r' && b != (byte)'\t'))
-            {
-                break;
-            }
+    /// <summary>The first non-whitespace position at or after <paramref name="position"/>: NDJSON lines are mostly
+    /// compact, so the first byte usually decides.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int position) =>
+        (uint)position < (uint)json.Length && json[position] > (byte)' ' ? position : SkipWhitespaceRun(json, position);
 
+    private static int SkipWhitespaceRun(ReadOnlySpan<byte> json, int position)
+    {
+        while ((uint)position < (uint)json.Length && json[position] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
             position++;
         }
 
@@ -449,6 +489,7 @@ internal ref struct JsonLineReader
     /// <summary>The first byte at or after <paramref name="i"/> that a string scan must look at: '"', '\\', a control
     /// character, or (unless <paramref name="onlyAscii"/>) a non-ASCII byte; the length when there is none.
     /// 32 or 16 bytes at a time while that many remain, then byte by byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NextStop(ReadOnlySpan<byte> json, int i, bool onlyAscii)
     {
         ref var first = ref MemoryMarshal.GetReference(json);

@@ -162,15 +162,22 @@ public class JsonLineReaderTests
     private static bool Compare(byte[] json)
     {
         var expected = WithUtf8JsonReader(json);
-        var actual = WithJsonLineReader(json);
         var shown = Encoding.UTF8.GetString(json);
+        foreach (var actual in new[] { WithJsonLineReader(json, walkObjects: false), WithJsonLineReader(json, walkObjects: true) })
+        {
+            AssertSame(expected, actual, shown);
+        }
+
+        return expected.Valid;
+    }
+
+    private static void AssertSame(Outcome expected, Outcome actual, string shown)
+    {
         Assert.True(expected.Valid == actual.Valid, $"Utf8JsonReader {(expected.Valid ? "accepts" : "rejects")} but JsonLineReader {(actual.Valid ? "accepts" : "rejects: " + actual.Error)}: {shown}");
         if (expected.Valid)
         {
             Assert.True(expected.Tokens.SequenceEqual(actual.Tokens), $"tokens differ on {shown}:\n{string.Join("\n", expected.Tokens)}\n---\n{string.Join("\n", actual.Tokens)}");
         }
-
-        return expected.Valid;
     }
 
     private sealed record Token(JsonTokenType Type, int Depth, long Start, long End, string Raw, string Text, bool Escaped, string Number);
@@ -201,29 +208,30 @@ public class JsonLineReaderTests
         }
     }
 
-    private static Outcome WithJsonLineReader(byte[] json)
+    /// <param name="walkObjects">Read objects as the parser does, with <see cref="JsonLineReader.ReadPropertyNameOrEndObject"/>
+    /// and <see cref="JsonLineReader.ReadPropertyValue"/>, and everything else with Read.</param>
+    private static Outcome WithJsonLineReader(byte[] json, bool walkObjects)
     {
         var tokens = new List<Token>();
         try
         {
             var reader = new JsonLineReader(json, new bool[MaxDepth], MaxDepth);
-            while (reader.Read())
+            if (walkObjects)
             {
-                var isText = reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName;
-                var text = "";
-                if (isText)
+                reader.Read();
+                Record(ref reader, tokens);
+                WalkValue(ref reader, tokens);
+                while (reader.Read())
                 {
-                    var utf8 = new byte[reader.ValueSpan.Length];
-                    var chars = new char[reader.ValueSpan.Length];
-                    text = Encoding.UTF8.GetString(utf8, 0, reader.CopyString(utf8));
-                    // Both copies agree.
-                    Assert.Equal(text, new string(chars, 0, reader.CopyString(chars)));
+                    Record(ref reader, tokens);
                 }
-
-                var number = reader.TokenType == JsonTokenType.Number ? NumberText(reader.TryGetInt64(out var l), l, reader.TryGetDouble(out var d), d) : "";
-                tokens.Add(new Token(reader.TokenType, reader.CurrentDepth, reader.TokenStartIndex,
-                    reader.TokenType == JsonTokenType.PropertyName ? -1 : reader.BytesConsumed,
-                    Convert.ToHexString(reader.ValueSpan), text, isText && reader.ValueIsEscaped, number));
+            }
+            else
+            {
+                while (reader.Read())
+                {
+                    Record(ref reader, tokens);
+                }
             }
 
             return new Outcome(true, tokens, "");
@@ -232,6 +240,52 @@ public class JsonLineReaderTests
         {
             return new Outcome(false, tokens, e.Message);
         }
+    }
+
+    /// <summary>The rest of the value whose first token is current (already recorded).</summary>
+    private static void WalkValue(ref JsonLineReader reader, List<Token> tokens)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.ReadPropertyNameOrEndObject())
+            {
+                Record(ref reader, tokens);
+                reader.ReadPropertyValue();
+                Record(ref reader, tokens);
+                WalkValue(ref reader, tokens);
+            }
+
+            Record(ref reader, tokens);
+        }
+        else if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                Record(ref reader, tokens);
+                WalkValue(ref reader, tokens);
+            }
+
+            Record(ref reader, tokens);
+        }
+    }
+
+    private static void Record(ref JsonLineReader reader, List<Token> tokens)
+    {
+        var isText = reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName;
+        var text = "";
+        if (isText)
+        {
+            var utf8 = new byte[reader.ValueSpan.Length];
+            var chars = new char[reader.ValueSpan.Length];
+            text = Encoding.UTF8.GetString(utf8, 0, reader.CopyString(utf8));
+            // Both copies agree.
+            Assert.Equal(text, new string(chars, 0, reader.CopyString(chars)));
+        }
+
+        var number = reader.TokenType == JsonTokenType.Number ? NumberText(reader.TryGetInt64(out var l), l, reader.TryGetDouble(out var d), d) : "";
+        tokens.Add(new Token(reader.TokenType, reader.CurrentDepth, reader.TokenStartIndex,
+            reader.TokenType == JsonTokenType.PropertyName ? -1 : reader.BytesConsumed,
+            Convert.ToHexString(reader.ValueSpan), text, isText && reader.ValueIsEscaped, number));
     }
 
     private static string NumberText(bool isInteger, long integer, bool isDouble, double real) =>
