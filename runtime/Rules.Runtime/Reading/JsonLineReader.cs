@@ -433,13 +433,30 @@ internal ref struct JsonLineReader
     private int ScanString(ReadOnlySpan<byte> json, int quote)
     {
         var start = quote + 1;
-        var i = start;
+        var i = NextStop(json, start, onlyAscii: false);
+        if ((uint)i < (uint)json.Length && json[i] == (byte)'"')
+        {
+            // The common case: plain ASCII up to the closing quote.
+            ValueIsEscaped = false;
+            _tokenStart = quote;
+            _valueStart = start;
+            _valueLength = i - start;
+            return i + 1;
+        }
+
+        return ScanStringRest(json, quote, i);
+    }
+
+    /// <summary>The rest of a string with escapes or non-ASCII bytes (or an error) at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ScanStringRest(ReadOnlySpan<byte> json, int quote, int i)
+    {
+        var start = quote + 1;
         var escaped = false;
         var unicodeEscape = false;
         var nonAscii = false;
         while (true)
         {
-            i = NextStop(json, i, nonAscii);
             if (i >= json.Length)
             {
                 throw Invalid(json.Length, "the document ends inside a string");
@@ -467,6 +484,8 @@ internal ref struct JsonLineReader
             {
                 throw Invalid(i, "a control character in a string must be escaped");
             }
+
+            i = NextStop(json, i, nonAscii);
         }
 
         if (nonAscii && !System.Text.Unicode.Utf8.IsValid(json.Slice(start, i - start)))
