@@ -277,7 +277,7 @@ internal ref struct JsonLineReader
     {
         if (_depth >= _maxDepth)
         {
-            throw Invalid(position, $"nested deeper than {_maxDepth} levels");
+            throw TooDeep(position, _maxDepth);
         }
 
         _isObject[_depth++] = isObject;
@@ -704,6 +704,9 @@ internal ref struct JsonLineReader
 
         return written;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JsonException TooDeep(int position, int maxDepth) => Invalid(position, $"nested deeper than {maxDepth} levels");
 
     private static JsonException Invalid(int position, string problem) =>
         new($"invalid JSON at byte {position}: {problem}.");
