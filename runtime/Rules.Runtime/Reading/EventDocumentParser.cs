@@ -306,7 +306,7 @@ internal sealed partial class EventDocumentParser
         var collected = _arrayStrings;
         collected.Clear();
         var elements = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (reader.ReadElementOrEndArray())
         {
             elements++;
             if (direct)

@@ -163,6 +163,39 @@ internal ref struct JsonLineReader
         throw Invalid(position, "expected a property name or '}'");
     }
 
+    /// <summary>
+    /// <see cref="Read"/> for the parser's array loop, where the current token is the array's start or the end of an
+    /// element: the next element's first token (true) or the array's end (false). Same tokens and errors as Read.
+    /// </summary>
+    public bool ReadElementOrEndArray()
+    {
+        var json = _json;
+        var position = SkipWhitespace(json, _position);
+        if ((uint)position < (uint)json.Length)
+        {
+            var next = json[position];
+            if (next == (byte)']')
+            {
+                CloseContainer(position, JsonTokenType.EndArray);
+                return false;
+            }
+
+            if (TokenType == JsonTokenType.StartArray)
+            {
+                return ReadValue(json, position);
+            }
+
+            if (next == (byte)',')
+            {
+                return ReadValue(json, SkipWhitespace(json, position + 1));
+            }
+        }
+
+        // Anything else is an error, which Read reports.
+        Read();
+        throw Invalid(position, "expected a value or ']'");
+    }
+
     /// <summary><see cref="Read"/> when the current token is a property name: its value's first token.</summary>
     public void ReadPropertyValue() => ReadValue(_json, SkipWhitespace(_json, _position));
 

@@ -208,8 +208,9 @@ public class JsonLineReaderTests
         }
     }
 
-    /// <param name="walkObjects">Read objects as the parser does, with <see cref="JsonLineReader.ReadPropertyNameOrEndObject"/>
-    /// and <see cref="JsonLineReader.ReadPropertyValue"/>, and everything else with Read.</param>
+    /// <param name="walkObjects">Read containers as the parser does, with <see cref="JsonLineReader.ReadPropertyNameOrEndObject"/>,
+    /// <see cref="JsonLineReader.ReadPropertyValue"/> and <see cref="JsonLineReader.ReadElementOrEndArray"/>, and the
+    /// rest with Read.</param>
     private static Outcome WithJsonLineReader(byte[] json, bool walkObjects)
     {
         var tokens = new List<Token>();
@@ -259,7 +260,7 @@ public class JsonLineReaderTests
         }
         else if (reader.TokenType == JsonTokenType.StartArray)
         {
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            while (reader.ReadElementOrEndArray())
             {
                 Record(ref reader, tokens);
                 WalkValue(ref reader, tokens);
