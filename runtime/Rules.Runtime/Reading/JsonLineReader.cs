@@ -15,8 +15,8 @@ namespace Rules.Runtime.Reading;
 /// the event parser uses and the same accept/reject decisions as <see cref="Utf8JsonReader"/> followed by
 /// <see cref="Utf8JsonReader.GetString"/> on every string (RFC 8259: structure, number grammar, escapes, surrogate
 /// pairs, no control characters in strings, strict UTF-8, a depth limit, nothing after the root value). It is faster
-/// because it knows the whole document is in one span: no partial-token or multi-segment state, strings searched with
-/// one vectorised scan, and every string's UTF-8 validated as it is scanned rather than when it is decoded.
+/// because it knows the whole document is in one span: no partial-token or multi-segment state, strings scanned 32
+/// bytes at a time, and every string's UTF-8 validated as it is scanned rather than when it is decoded.
 /// Errors: <see cref="JsonException"/> for the grammar and the depth limit, <see cref="DecoderFallbackException"/> for
 /// invalid UTF-8, <see cref="InvalidOperationException"/> for an escaped lone surrogate (as GetString reports them).
 /// </summary>
@@ -38,7 +38,12 @@ internal ref struct JsonLineReader
     {
         _json = json;
         _isObject = containers;
-        _maxDepth = Math.Min(maxDepth, containers.Length);
+        if (maxDepth <= 0 || containers.Length < maxDepth)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDepth), "maxDepth must be positive and containers hold at least that many.");
+        }
+
+        _maxDepth = maxDepth;
         TokenType = JsonTokenType.None;
         ValueIsEscaped = false;
     }
