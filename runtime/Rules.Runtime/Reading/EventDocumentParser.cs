@@ -46,6 +46,10 @@ internal sealed partial class EventDocumentParser
     private readonly PathCache _paths = new();
     private readonly StringCache _strings = new();
     private byte[] _unescaped = new byte[256];
+    private bool[]? _containers;
+
+    // A user schema's null_value substitute is read while the document's reader is open, so it has its own scratch.
+    private readonly bool[] _substituteContainers = new bool[64];
     private char[] _scratch = new char[128];
     private EcsEvent _event = null!;
 
@@ -114,7 +118,9 @@ internal sealed partial class EventDocumentParser
         }
 
         RefreshMultiFields();
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = _options.MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
+        // One level more than MaxDepth, so that CheckDepth reports TooDeep before the tokenizer's own limit.
+        _containers ??= new bool[_options.MaxDepth + 1];
+        var reader = new JsonLineReader(line, _containers, _options.MaxDepth + 1);
         try
         {
             reader.Read();
@@ -162,13 +168,13 @@ internal sealed partial class EventDocumentParser
         }
         catch (InvalidOperationException e)
         {
-            // Utf8JsonReader.GetString reports invalid UTF-8 inside a string this way.
+            // JsonLineReader reports an escaped lone surrogate this way, as Utf8JsonReader.GetString does.
             reason = BadLineReason.InvalidJson;
             message = e.Message;
         }
         catch (DecoderFallbackException e)
         {
-            // The path and string caches decode strictly.
+            // JsonLineReader validates every string's UTF-8.
             reason = BadLineReason.InvalidJson;
             message = "invalid UTF-8: " + e.Message;
         }
@@ -214,14 +220,14 @@ internal sealed partial class EventDocumentParser
 
     /// <param name="derived">True while re-reading the inside of an object kept whole as raw JSON (labels): the leaves
     /// are indexed for queries such as labels.env but the writer leaves them out, since the raw object holds them.</param>
-    private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int parent, bool inArray, bool derived)
+    private void ReadObject(ref JsonLineReader reader, ReadOnlySpan<byte> line, int parent, bool inArray, bool derived)
     {
         var previous = -1;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (reader.ReadPropertyNameOrEndObject())
         {
             var node = _paths.Child(parent, previous, Utf8Text(ref reader));
             previous = node;
-            reader.Read();
+            reader.ReadPropertyValue();
             if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
             {
                 AddScalar(ref reader, line, node, inArray, derived); // the common case, without ReadValue's dispatch
@@ -234,7 +240,7 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>The unescaped UTF-8 of the current key or string token: the token itself unless it has escapes.</summary>
-    private ReadOnlySpan<byte> Utf8Text(ref Utf8JsonReader reader)
+    private ReadOnlySpan<byte> Utf8Text(ref JsonLineReader reader)
     {
         // The reader always reads one contiguous line, so there is never a value sequence.
         if (!reader.ValueIsEscaped)
@@ -250,7 +256,7 @@ internal sealed partial class EventDocumentParser
         return _unescaped.AsSpan(0, reader.CopyString(_unescaped));
     }
 
-    private void ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
+    private void ReadValue(ref JsonLineReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
         switch (reader.TokenType)
         {
@@ -293,14 +299,14 @@ internal sealed partial class EventDocumentParser
     /// far) are collected and assigned as one array with no staging; at the first element of another kind, what was
     /// collected is staged and the rest of the array takes the general path, which gives the same result.
     /// </summary>
-    private void ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
+    private void ReadArray(ref JsonLineReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
         var id = _paths[node].EcsId;
         var direct = id >= 0 && !inArray && IsDirectStringArray(id);
         var collected = _arrayStrings;
         collected.Clear();
         var elements = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (reader.ReadElementOrEndArray())
         {
             elements++;
             if (direct)
@@ -347,7 +353,7 @@ internal sealed partial class EventDocumentParser
             && _seenIn[id] != _document && _multiFieldsByParent?[id] is null && NestedPathRegistry.Count == 0;
     }
 
-    private void CheckDepth(ref Utf8JsonReader reader)
+    private void CheckDepth(ref JsonLineReader reader)
     {
         if (reader.CurrentDepth + 1 > _options.MaxDepth)
         {
@@ -399,7 +405,7 @@ internal sealed partial class EventDocumentParser
         return false;
     }
 
-    private string CaptureRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+    private string CaptureRaw(ref JsonLineReader reader, ReadOnlySpan<byte> line)
     {
         var start = (int)reader.TokenStartIndex;
         var depth = reader.CurrentDepth;
@@ -418,7 +424,7 @@ internal sealed partial class EventDocumentParser
         return Utf8.GetString(line.Slice(start, (int)reader.BytesConsumed - start));
     }
 
-    private static string RawToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+    private static string RawToken(ref JsonLineReader reader, ReadOnlySpan<byte> line)
     {
         var start = (int)reader.TokenStartIndex;
         return Utf8.GetString(line.Slice(start, (int)reader.BytesConsumed - start));
@@ -431,7 +437,7 @@ internal sealed partial class EventDocumentParser
         Unregistered,
     }
 
-    private Target Resolve(ref Utf8JsonReader reader, int node, out int id, out OverflowField field)
+    private Target Resolve(ref JsonLineReader reader, int node, out int id, out OverflowField field)
     {
         ref var path = ref _paths[node];
         id = path.EcsId;
@@ -538,7 +544,7 @@ internal sealed partial class EventDocumentParser
         return result;
     }
 
-    private void AddScalar(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
+    private void AddScalar(ref JsonLineReader reader, ReadOnlySpan<byte> line, int node, bool inArray, bool derived)
     {
         ref var path = ref _paths[node];
         var ecsId = path.EcsId;
@@ -614,7 +620,7 @@ internal sealed partial class EventDocumentParser
     /// The common cases, with no intermediate <see cref="Converted"/>: a string for a keyword field, an integer, a
     /// finite number, a boolean, a date string. False (nothing done) for anything else, which takes the general path.
     /// </summary>
-    private bool TryAssignDirectly(ref Utf8JsonReader reader, int node, int id, OverflowKind kind)
+    private bool TryAssignDirectly(ref JsonLineReader reader, int node, int id, OverflowKind kind)
     {
         switch (kind)
         {
@@ -681,7 +687,7 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>The kind a new overflow field gets from its first value, as Elasticsearch dynamic mapping would choose.</summary>
-    private static OverflowKind InferKind(ref Utf8JsonReader reader) => reader.TokenType switch
+    private static OverflowKind InferKind(ref JsonLineReader reader) => reader.TokenType switch
     {
         JsonTokenType.Number => reader.TryGetInt64(out _) ? OverflowKind.Integer : OverflowKind.Float,
         JsonTokenType.True or JsonTokenType.False => OverflowKind.Boolean,
@@ -721,14 +727,14 @@ internal sealed partial class EventDocumentParser
     {
         if (OverflowFieldRegistry.TryGetNullValue(_paths[node].Path.AsSpan(), out var json))
         {
-            var substitute = new Utf8JsonReader(json);
+            var substitute = new JsonLineReader(json, _substituteContainers, _substituteContainers.Length);
             substitute.Read();
             AddScalar(ref substitute, json, node, inArray, derived);
         }
     }
 
     /// <summary>A date in a field whose user schema gives a format: only that format parses it, as in Elasticsearch.</summary>
-    private Converted ConvertFormattedDate(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, Matching.JavaDateFormat format)
+    private Converted ConvertFormattedDate(ref JsonLineReader reader, ReadOnlySpan<byte> line, Matching.JavaDateFormat format)
     {
         var result = new Converted { Kind = OverflowKind.Date };
         var ok = reader.TokenType switch
@@ -747,7 +753,7 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>A number token's text (ASCII), in the reused buffer: a formatted date field parses numbers as text.</summary>
-    private ReadOnlySpan<char> NumberChars(ref Utf8JsonReader reader)
+    private ReadOnlySpan<char> NumberChars(ref JsonLineReader reader)
     {
         var bytes = reader.ValueSpan;
         if (bytes.Length > _scratch.Length)
@@ -764,7 +770,7 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>Converts the current scalar token to <paramref name="kind"/> with Elasticsearch's coercion rules.</summary>
-    private Converted Convert(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, OverflowKind kind, int node)
+    private Converted Convert(ref JsonLineReader reader, ReadOnlySpan<byte> line, OverflowKind kind, int node)
     {
         var result = new Converted { Kind = kind };
         var ok = true;
@@ -842,7 +848,7 @@ internal sealed partial class EventDocumentParser
     /// The string value of the current string or number token at a path: the path's last value when the token's bytes
     /// are unchanged (one byte compare, no unescaping), else from the string cache.
     /// </summary>
-    private string StringAt(int node, ref Utf8JsonReader reader)
+    private string StringAt(int node, ref JsonLineReader reader)
     {
         ref var path = ref _paths[node];
         var token = reader.ValueSpan;
@@ -866,7 +872,7 @@ internal sealed partial class EventDocumentParser
 
     /// <summary>An unescaped ASCII string token widened into a reused buffer; other tokens go through
     /// <see cref="StringChars"/>. Dates and numbers in strings are ASCII, so this skips the general decoder.</summary>
-    private ReadOnlySpan<char> AsciiChars(ref Utf8JsonReader reader)
+    private ReadOnlySpan<char> AsciiChars(ref JsonLineReader reader)
     {
         var bytes = reader.ValueSpan;
         if (!reader.ValueIsEscaped && bytes.Length <= _scratch.Length && Ascii.ToUtf16(bytes, _scratch, out var written) == System.Buffers.OperationStatus.Done)
@@ -878,9 +884,9 @@ internal sealed partial class EventDocumentParser
     }
 
     /// <summary>The unescaped characters of the current string token, in a reused buffer.</summary>
-    private ReadOnlySpan<char> StringChars(ref Utf8JsonReader reader)
+    private ReadOnlySpan<char> StringChars(ref JsonLineReader reader)
     {
-        var length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+        var length = reader.ValueSpan.Length;
         if (length > _scratch.Length)
         {
             Array.Resize(ref _scratch, Math.Max(length, _scratch.Length * 2));
