@@ -8,69 +8,25 @@ using Rules.Benchmarks;
 using Rules.Runtime;
 using Rules.Runtime.Reading;
 
-if (args.Contains("--profile"))
+// Profiling modes (stopwatch loops, docs/benchmarks.md "How to run"); anything else goes to BenchmarkDotNet.
+var seconds = args.Length > 1 && double.TryParse(args[^1], out var given) ? given : 20;
+var modes = new Dictionary<string, Action>(StringComparer.Ordinal)
 {
-    Profile.Run();
-    return;
-}
-
-if (args.Contains("--indexes"))
+    ["--profile"] = Profile.Run,
+    ["--indexes"] = Profile.Indexes,
+    ["--candidates"] = Profile.Candidates,
+    ["--group"] = Profile.GroupDirect,
+    ["--reads"] = Profile.Reads,
+    ["--stream"] = () => Profile.Stream(seconds),
+    ["--prefilters"] = Profile.Prefilters,
+    ["--shape"] = Profile.Shape,
+    ["--hot"] = Profile.Hot,
+    ["--breakdown"] = Profile.Breakdown,
+    ["--measure"] = () => Profile.Measure(seconds),
+};
+if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))
 {
-    Profile.Indexes();
-    return;
-}
-
-if (args.Contains("--candidates"))
-{
-    Profile.Candidates();
-    return;
-}
-
-if (args.Contains("--group"))
-{
-    Profile.GroupDirect();
-    return;
-}
-
-if (args.Contains("--reads"))
-{
-    Profile.Reads();
-    return;
-}
-
-if (args.Contains("--stream"))
-{
-    Profile.Stream(args.Length > 1 && double.TryParse(args[^1], out var streamSeconds) ? streamSeconds : 20);
-    return;
-}
-
-if (args.Contains("--prefilters"))
-{
-    Profile.Prefilters();
-    return;
-}
-
-if (args.Contains("--shape"))
-{
-    Profile.Shape();
-    return;
-}
-
-if (args.Contains("--hot"))
-{
-    Profile.Hot();
-    return;
-}
-
-if (args.Contains("--breakdown"))
-{
-    Profile.Breakdown();
-    return;
-}
-
-if (args.Contains("--measure"))
-{
-    Profile.Measure(args.Length > 1 && double.TryParse(args[^1], out var seconds) ? seconds : 20);
+    mode();
     return;
 }
 
@@ -105,35 +61,13 @@ public class CorpusMatchingBenchmarks
     /// <summary>The reader alone over the same 2,000 documents (one reused event), the baseline of
     /// <see cref="ReadAndMatchPerEvent"/>.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
-    public long ReadOnlyPerEvent()
-    {
-        using var reader = new EventReader(new MemoryStream(_ndjson, writable: false));
-        long count = 0;
-        foreach (var e in reader.ReadEvents())
-        {
-            count += e.Event is null ? 0 : 1;
-        }
-
-        return count;
-    }
+    public long ReadOnlyPerEvent() => NdjsonPasses.Read(_ndjson);
 
     /// <summary>The engine in a stream: each document read into the reused event, then matched by the whole corpus
     /// (the event is in the CPU's caches, as in `rules scan`). The engine's share is this minus
     /// <see cref="ReadOnlyPerEvent"/>.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
-    public long ReadAndMatchPerEvent()
-    {
-        using var reader = new EventReader(new MemoryStream(_ndjson, writable: false));
-        long matched = 0;
-        foreach (var e in reader.ReadEvents())
-        {
-            _matches.Clear();
-            _engine.Match(e, _matches);
-            matched += _matches.Count;
-        }
-
-        return matched;
-    }
+    public long ReadAndMatchPerEvent() => NdjsonPasses.ReadAndMatch(_ndjson, _engine, _matches);
 
     /// <summary>The engine over 2,000 events read ahead into an array (about 2 MB of objects, more than the CPU's
     /// caches hold): each event's first touch misses the caches, which an event fresh from the reader does not.
