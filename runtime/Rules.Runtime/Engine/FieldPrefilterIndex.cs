@@ -9,8 +9,8 @@ namespace Rules.Runtime;
 
 /// <summary>
 /// All prefilter atoms of one category group's rules on one field, in one structure per kind: a hash table of exact
-/// values (of integers, for an integer field), one trie of prefixes per offset, a trie of reversed suffixes, and for contains-literals a vectorised
-/// multi-string search (<see cref="SearchValues{T}"/>, ordinal ignoring case, on ASCII text) whose hits a trie
+/// values (of integers, for an integer field), one trie of prefixes per offset, a trie of reversed suffixes, and for
+/// contains-literals a vectorised multi-string search (<see cref="SearchValues{T}"/>, ordinal ignoring case, on ASCII text) whose hits a trie
 /// resolves into literals.
 /// <see cref="Collect"/> reads the field's values once (as the generated matchers do: single value, array elements,
 /// non-ECS values) and marks every rule one of them selects. Immutable; allocates nothing per event.
