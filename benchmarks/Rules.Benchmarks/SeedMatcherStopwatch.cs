@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using Rules.Runtime;
 
@@ -27,8 +26,8 @@ internal static class SeedMatcherStopwatch
         var warmUp = Stopwatch.StartNew();
         while (warmUp.Elapsed < TimeSpan.FromSeconds(4))
         {
-            AllFive(events, rules);
-            Engine(events, engine, matches);
+            BenchmarkPasses.MatchEachRule(events, rules);
+            BenchmarkPasses.MatchAll(events, engine, matches);
             foreach (var rule in rules)
             {
                 foreach (var e in events)
@@ -41,8 +40,8 @@ internal static class SeedMatcherStopwatch
         }
 
         const int passesPerRound = 2000;
-        var allFive = Fastest(rounds, passesPerRound, () => AllFive(events, rules)) / events.Length;
-        var viaEngine = Fastest(rounds, passesPerRound, () => Engine(events, engine, matches)) / events.Length;
+        var allFive = Fastest(rounds, passesPerRound, () => BenchmarkPasses.MatchEachRule(events, rules)) / events.Length;
+        var viaEngine = Fastest(rounds, passesPerRound, () => BenchmarkPasses.MatchAll(events, engine, matches)) / events.Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"AllFiveMatchersPerEvent  fastest {allFive,7:F1} ns/event"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EnginePerEvent           fastest {viaEngine,7:F1} ns/event"));
 
@@ -52,12 +51,12 @@ internal static class SeedMatcherStopwatch
         foreach (var rule in rules)
         {
             var single = new[] { rule };
-            var perEvent = Fastest(rounds, passesPerRound, () => AllFive(events, single)) / events.Length;
+            var perEvent = Fastest(rounds, passesPerRound, () => BenchmarkPasses.MatchEachRule(events, single)) / events.Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {perEvent,7:F1}  {rule.Metadata.Name}"));
             for (var e = 0; e < events.Length; e++)
             {
                 var one = new[] { events[e] };
-                var ns = Fastest(Math.Max(3, rounds / 3), 500, () => AllFive(one, single));
+                var ns = Fastest(Math.Max(3, rounds / 3), 500, () => BenchmarkPasses.MatchEachRule(one, single));
                 pairs.Add((ns, rule.Metadata.Name, e, rule.Matches(events[e])));
             }
         }
@@ -88,37 +87,5 @@ internal static class SeedMatcherStopwatch
 
         GC.KeepAlive(sink);
         return best;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int AllFive(EcsEvent[] events, EventRule[] rules)
-    {
-        var alerts = 0;
-        foreach (var e in events)
-        {
-            foreach (var rule in rules)
-            {
-                if (rule.Matches(e))
-                {
-                    alerts++;
-                }
-            }
-        }
-
-        return alerts;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Engine(EcsEvent[] events, RuleEngine engine, System.Collections.Generic.List<EventRule> matches)
-    {
-        var alerts = 0;
-        foreach (var e in events)
-        {
-            matches.Clear();
-            engine.Match(e, matches);
-            alerts += matches.Count;
-        }
-
-        return alerts;
     }
 }

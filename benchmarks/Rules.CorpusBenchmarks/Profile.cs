@@ -13,8 +13,7 @@ internal static class Profile
     /// disturbed by other work on a shared machine (BenchmarkDotNet's mean is not, there).</summary>
     public static void Measure(double seconds)
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
         var matches = new System.Collections.Generic.List<EventRule>(256);
         var passes = new System.Collections.Generic.List<double>();
@@ -22,11 +21,7 @@ internal static class Profile
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             var pass = Stopwatch.StartNew();
-            foreach (var e in events)
-            {
-                matches.Clear();
-                engine.Match(e, matches);
-            }
+            BenchmarkPasses.MatchAll(events, engine, matches);
 
             passes.Add(pass.Elapsed.TotalMicroseconds / events.Length);
         }
@@ -49,10 +44,10 @@ internal static class Profile
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             var watch = Stopwatch.StartNew();
-            NdjsonPasses.Read(ndjson);
+            BenchmarkPasses.Read(ndjson);
             bestRead = Math.Min(bestRead, watch.Elapsed.TotalMicroseconds / events);
             watch.Restart();
-            NdjsonPasses.ReadAndMatch(ndjson, engine, matches);
+            BenchmarkPasses.ReadAndMatch(ndjson, engine, matches);
             bestReadAndMatch = Math.Min(bestReadAndMatch, watch.Elapsed.TotalMicroseconds / events);
             passes++;
         }
@@ -65,8 +60,7 @@ internal static class Profile
     /// delegates alone, no probing) against the whole match.</summary>
     public static void Reads()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
         var matches = new System.Collections.Generic.List<EventRule>(256);
         var groups = events.Select(e => engine.GroupFor(e.Event!.Category![0]).Indexes.Select(i => i.Field).Where(f => f.ReadSingle is not null || f.ReadArray is not null).ToArray()).ToArray();
@@ -75,7 +69,7 @@ internal static class Profile
         for (var pass = 0; pass < 300; pass++)
         {
             var watch = Stopwatch.StartNew();
-            foreach (var e in events) { for (var k = 0; k < 4; k++) { matches.Clear(); engine.Match(e, matches); } }
+            BenchmarkPasses.MatchAll(events, engine, matches, times: 4);
             bestMatch = Math.Min(bestMatch, watch.Elapsed.TotalMicroseconds / events.Length / 4);
             watch.Restart();
             for (var i = 0; i < events.Length; i++)
@@ -96,10 +90,11 @@ internal static class Profile
         Console.WriteLine($"hot: match {bestMatch:F3} us/event; reading the group's {groups.Average(g => g.Length):F1} ECS string fields alone {bestRead:F3} us/event ({sink % 2})");
     }
 
+    /// <summary>`-- --group`: hot, the engine's Match against its category group's Match called directly: what finding
+    /// the event's group costs.</summary>
     public static void GroupDirect()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
         var matches = new System.Collections.Generic.List<EventRule>(256);
         var groups = events.Select(e => engine.GroupFor(e.Event!.Category![0])).ToArray();
@@ -107,7 +102,7 @@ internal static class Profile
         for (var pass = 0; pass < 300; pass++)
         {
             var watch = Stopwatch.StartNew();
-            foreach (var e in events) { for (var k = 0; k < 4; k++) { matches.Clear(); engine.Match(e, matches); } }
+            BenchmarkPasses.MatchAll(events, engine, matches, times: 4);
             bestMatch = Math.Min(bestMatch, watch.Elapsed.TotalMicroseconds / events.Length / 4);
             watch.Restart();
             for (var i = 0; i < events.Length; i++) { for (var k = 0; k < 4; k++) { matches.Clear(); groups[i].Match(events[i], matches, default); } }
@@ -122,23 +117,17 @@ internal static class Profile
     /// once, then three times in a row; the extra two matches cost what a hot match costs.</summary>
     public static void Hot()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
         var matches = new System.Collections.Generic.List<EventRule>(256);
         double bestOnce = double.MaxValue, bestThrice = double.MaxValue;
         for (var pass = 0; pass < 400; pass++)
         {
             var watch = Stopwatch.StartNew();
-            foreach (var e in events) { matches.Clear(); engine.Match(e, matches); }
+            BenchmarkPasses.MatchAll(events, engine, matches);
             bestOnce = Math.Min(bestOnce, watch.Elapsed.TotalMicroseconds / events.Length);
             watch.Restart();
-            foreach (var e in events)
-            {
-                matches.Clear(); engine.Match(e, matches);
-                matches.Clear(); engine.Match(e, matches);
-                matches.Clear(); engine.Match(e, matches);
-            }
+            BenchmarkPasses.MatchAll(events, engine, matches, times: 3);
 
             bestThrice = Math.Min(bestThrice, watch.Elapsed.TotalMicroseconds / events.Length);
         }
@@ -151,8 +140,7 @@ internal static class Profile
     /// many values per event of that category the field has.</summary>
     public static void Shape()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
         foreach (var category in events.Select(e => e.Event!.Category![0]!).Distinct())
         {
@@ -185,8 +173,7 @@ internal static class Profile
     /// <summary>`-- --breakdown`: how the engine's time splits between finding candidates and running them.</summary>
     public static void Breakdown()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
         var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
         var candidates = events.Select(e => rules.Where(r => (r.EventCategories.Count == 0 || r.EventCategories.Any(c => e.Event?.Category?.Contains(c) == true)) && (r.Prefilter?.Admits(e) ?? true)).ToArray()).ToArray();
@@ -197,7 +184,7 @@ internal static class Profile
         for (var pass = 0; pass < 200; pass++)
         {
             var watch = Stopwatch.StartNew();
-            foreach (var e in events) { matches.Clear(); engine.Match(e, matches); }
+            BenchmarkPasses.MatchAll(events, engine, matches);
             bestEngine = Math.Min(bestEngine, watch.Elapsed.TotalMicroseconds / events.Length);
             watch.Restart();
             var hits = 0;
@@ -213,8 +200,7 @@ internal static class Profile
     /// and what reading and probing each indexed field costs (one index per field over every rule).</summary>
     public static void Candidates()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
         var rows = rules.Select(r =>
         {
@@ -232,8 +218,7 @@ internal static class Profile
     /// <summary>`-- --indexes`: per category, what reading and probing each field index of its dispatch group costs.</summary>
     public static void Indexes()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var engine = new RuleEngine(Rules.Generated.DetectionRuleCatalog.All);
         var words = new ulong[4096];
         foreach (var category in events.Select(e => e.Event!.Category![0]!).Distinct())
@@ -269,8 +254,7 @@ internal static class Profile
 
     public static void Run()
     {
-        using var reader = new EventReader(new MemoryStream(RealisticEvents.Ndjson(2_000)), new EventReaderOptions { ReuseEvent = false });
-        var events = reader.ReadEvents().ToArray();
+        var events = BenchmarkPasses.ReadAhead(RealisticEvents.Ndjson(2_000));
         var rules = Rules.Generated.DetectionRuleCatalog.All.OfType<EventRule>().ToArray();
         var timings = new (EventRule Rule, double Microseconds, int Matches)[rules.Length];
         for (var r = 0; r < rules.Length; r++)

@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Collections.Frozen;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
@@ -29,10 +28,9 @@ public sealed class RuleEngine
 {
     private readonly EventRule[] _eventRules;
     private readonly DispatchGroup _anyCategory;
-    private readonly FrozenDictionary<string, DispatchGroup> _byCategory;
-    private readonly CategoryTable<DispatchGroup> _categoryGroups;
+    private readonly CategoryTable<DispatchGroup> _byCategory;
     private readonly DispatchGroup _everyRule;
-    private readonly FrozenDictionary<string, ulong[]> _categoryMasks;
+    private readonly CategoryTable<ulong[]> _categoryMasks;
     private readonly ulong[] _anyCategoryMask;
 
     public RuleEngine(IEnumerable<CompiledRule> rules)
@@ -64,9 +62,8 @@ public sealed class RuleEngine
 
         _anyCategory = new DispatchGroup(_eventRules, anyCategory);
         _anyCategoryMask = Mask(words, anyCategory);
-        _byCategory = byCategory.ToFrozenDictionary(p => p.Key, p => new DispatchGroup(_eventRules, p.Value.Concat(anyCategory)), StringComparer.Ordinal);
-        _categoryGroups = new CategoryTable<DispatchGroup>(_byCategory);
-        _categoryMasks = byCategory.ToFrozenDictionary(p => p.Key, p => Mask(words, p.Value), StringComparer.Ordinal);
+        _byCategory = new CategoryTable<DispatchGroup>(byCategory.Select(p => KeyValuePair.Create(p.Key, new DispatchGroup(_eventRules, p.Value.Concat(anyCategory)))));
+        _categoryMasks = new CategoryTable<ulong[]>(byCategory.Select(p => KeyValuePair.Create(p.Key, Mask(words, p.Value))));
         _everyRule = new DispatchGroup(_eventRules, Enumerable.Range(0, _eventRules.Length));
     }
 
@@ -74,7 +71,7 @@ public sealed class RuleEngine
 
     /// <summary>The group an event of these categories meets first (profiling: benchmarks/Rules.CorpusBenchmarks).</summary>
     internal DispatchGroup GroupFor(string? category) =>
-        category is not null && _byCategory.TryGetValue(category, out var group) ? group : _anyCategory;
+        (category is null ? null : _byCategory.Find(category)) ?? _anyCategory;
 
     /// <summary>
     /// Adds to <paramref name="matches"/> every single-event rule the event matches, each once. Does not allocate
@@ -90,7 +87,7 @@ public sealed class RuleEngine
             for (var i = 0; i < categories.Length; i++)
             {
                 // Counts changes of group: 1 exactly when every known category is the same one.
-                if (categories[i] is { } category && _categoryGroups.Find(category) is { } group && !ReferenceEquals(group, only))
+                if (categories[i] is { } category && _byCategory.Find(category) is { } group && !ReferenceEquals(group, only))
                 {
                     only = group;
                     known++;
@@ -121,7 +118,7 @@ public sealed class RuleEngine
         _anyCategoryMask.CopyTo(mask);
         foreach (var category in categories)
         {
-            if (category is not null && _categoryMasks.TryGetValue(category, out var rules))
+            if (category is not null && _categoryMasks.Find(category) is { } rules)
             {
                 for (var w = 0; w < mask.Length; w++)
                 {

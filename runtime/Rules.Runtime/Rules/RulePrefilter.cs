@@ -206,67 +206,58 @@ public sealed class RulePrefilter
     {
         foreach (var atom in condition)
         {
-            var field = atom.Field;
-            if (atom.Kind == PrefilterAtomKind.Exists)
+            if (atom.Kind == PrefilterAtomKind.Exists ? atom.Field.HasValue!(e) : AnyValuePasses(atom, e))
             {
-                if (field.HasValue!(e))
-                {
-                    return true;
-                }
+                return true;
             }
-            else if (field.ReadInteger is { } integer)
+        }
+
+        return false;
+    }
+
+    // The field's values as the generated matcher reads them: for a single-valued ECS field, every value a document
+    // gave as an array (spilled to overflow) or else the property; an array field's elements; a non-ECS field's values.
+    private static bool AnyValuePasses(PrefilterAtom atom, EcsEvent e)
+    {
+        var field = atom.Field;
+        var spills = e.Overflow.HoldsEcsValues;
+        if (field.ReadInteger is { } integer)
+        {
+            var spilled = spills ? e.Overflow.GetIntegers(field.SpilledIntegers!.Value) : default;
+            return spilled.IsEmpty ? atom.IsMatch(integer(e)) : AnyPasses(atom, spilled);
+        }
+
+        if (field.ReadSingle is { } single)
+        {
+            var spilled = spills ? e.Overflow.GetStrings(field.SpilledValues!.Value) : default;
+            return spilled.IsEmpty ? atom.IsMatch(single(e)) : AnyPasses(atom, spilled!);
+        }
+
+        return field.ReadArray is { } array
+            ? AnyPasses(atom, array(e))
+            : AnyPasses(atom, e.Overflow.GetStrings(field.Overflow!.Value)!);
+    }
+
+    private static bool AnyPasses(PrefilterAtom atom, ReadOnlySpan<string?> values)
+    {
+        foreach (var value in values)
+        {
+            if (atom.IsMatch(value))
             {
-                if (e.Overflow.HoldsEcsValues && e.Overflow.GetIntegers(field.SpilledIntegers!.Value) is { Length: > 0 } spilled)
-                {
-                    foreach (var value in spilled)
-                    {
-                        if (atom.IsMatch(value))
-                        {
-                            return true;
-                        }
-                    }
-                }
-                else if (atom.IsMatch(integer(e)))
-                {
-                    return true;
-                }
+                return true;
             }
-            else if (field.ReadSingle is { } single)
+        }
+
+        return false;
+    }
+
+    private static bool AnyPasses(PrefilterAtom atom, ReadOnlySpan<long> values)
+    {
+        foreach (var value in values)
+        {
+            if (atom.IsMatch(value))
             {
-                if (e.Overflow.HoldsEcsValues && e.Overflow.GetStrings(field.SpilledValues!.Value) is { Length: > 0 } spilled)
-                {
-                    foreach (var value in spilled)
-                    {
-                        if (atom.IsMatch(value))
-                        {
-                            return true;
-                        }
-                    }
-                }
-                else if (atom.IsMatch(single(e)))
-                {
-                    return true;
-                }
-            }
-            else if (field.ReadArray is { } array)
-            {
-                foreach (var value in array(e) ?? System.Array.Empty<string?>())
-                {
-                    if (atom.IsMatch(value))
-                    {
-                        return true;
-                    }
-                }
-            }
-            else
-            {
-                foreach (var value in e.Overflow.GetStrings(field.Overflow!.Value))
-                {
-                    if (atom.IsMatch(value))
-                    {
-                        return true;
-                    }
-                }
+                return true;
             }
         }
 
