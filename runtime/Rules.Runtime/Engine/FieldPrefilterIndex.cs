@@ -223,11 +223,11 @@ internal sealed class FieldPrefilterIndex
             var offset = _prefixOffsets[i];
             if (offset < value.Length)
             {
-                _prefixes[i].Walk(value, offset, backward: false, candidates);
+                _prefixes[i].Walk(value, offset, candidates);
             }
         }
 
-        _suffixes?.Walk(value, value.Length, backward: true, candidates);
+        _suffixes?.Walk(value, value.Length, candidates);
 
         if (_containsSearch is not null)
         {
@@ -247,7 +247,7 @@ internal sealed class FieldPrefilterIndex
         {
             for (var start = 0; start < span.Length; start++)
             {
-                _contains!.Walk(span, start, backward: false, candidates);
+                _contains!.Walk(span, start, candidates);
             }
 
             return;
@@ -262,7 +262,7 @@ internal sealed class FieldPrefilterIndex
                 break;
             }
 
-            _contains!.Walk(span, position + hit, backward: false, candidates);
+            _contains!.Walk(span, position + hit, candidates);
             position += hit + 1;
         }
     }

@@ -37,17 +37,25 @@ public class PrefilterIndexTests
         Assert.NotEqual('K', CaseFolding.Fold('\u212A'));
     }
 
+    // Short literals over a small alphabet recur and overlap; long ones built from a few shared heads ("C:\Windows\" ...)
+    // make the tries' compressed edges: chains shared by many literals, literals ending inside another's chain, values
+    // leaving a chain midway.
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public void Index_marks_exactly_the_rules_the_reference_admits(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, false)]
+    [InlineData(5, true)]
+    [InlineData(6, true)]
+    [InlineData(7, true)]
+    public void Index_marks_exactly_the_rules_the_reference_admits(int seed, bool sharedHeads)
     {
         var random = new Random(seed);
-        // A small alphabet so literals recur and overlap; 'ſ', 'ı' and the Kelvin sign test the fold's edges.
+        // 'ſ', 'ı' and the Kelvin sign test the fold's edges.
         const string alphabet = "abAB\\:.xX\u017F\u0131\u212As";
-        string Text(int min, int max) => new(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        string[] heads = { "c:\\windows\\", "C:\\WINDOWS\\system32\\", "c:\\win", "\\device\\", "ab", string.Empty };
+        string Head() => sharedHeads ? heads[random.Next(heads.Length)] : string.Empty;
+        string Text(int min, int max) => Head() + new string(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
         string AsciiText(int min, int max) => new(Text(min, max).Select(c => c < 0x80 ? c : 'a').ToArray());
 
         var field = PrefilterField.Single("test.field", static e => e.Process?.Name);
@@ -63,7 +71,7 @@ public class PrefilterIndexTests
                     {
                         0 => field.Exact(AsciiText(0, 4)),
                         1 => field.Prefix(AsciiText(1, 4), offset: random.Next(3)),
-                        2 => field.Suffix(AsciiText(1, 4)),
+                        2 => field.Suffix(AsciiText(1, 4) + Head()),
                         _ => field.Contains(AsciiText(1, 4)),
                     };
                     atoms.Add((atom, rule));
@@ -74,7 +82,12 @@ public class PrefilterIndexTests
             var words = (rules + 63) / 64;
             for (var v = 0; v < 300; v++)
             {
-                var value = Text(0, 12);
+                var value = random.Next(4) switch
+                {
+                    0 => new string(Text(0, 12).Reverse().ToArray()),
+                    1 => Text(0, 6) + Head(),
+                    _ => Text(0, 12),
+                };
                 var marked = new ulong[words];
                 index.Probe(value, marked);
                 var expected = atoms.Where(a => a.Atom.IsMatch(value)).Select(a => a.Rule).ToHashSet();
