@@ -370,17 +370,17 @@ namespace Rules.Language.Optimization
 
             var candidates = new List<PrefilterAtom>();
 
-            // Prefix: every literal run before the first AnyRun is at a fixed offset (value lengths are in UTF-16
-            // units on both sides).
-            for (var offset = 0; offset < tokens.Length && tokens[offset] != AnyRun;)
+            // Prefix: leading AnyOnes are an offset (value lengths are in UTF-16 units on both sides).
+            var offset = 0;
+            while (offset < tokens.Length && tokens[offset] == AnyOne)
             {
-                var run = LiteralRun(tokens, offset);
-                if (run.Length > 0)
-                {
-                    candidates.Add(new PrefilterAtom(field, PrefilterAtomKind.Prefix, run, offset));
-                }
+                offset++;
+            }
 
-                offset += Math.Max(run.Length, 1);
+            var prefix = LiteralRun(tokens, offset);
+            if (prefix.Length > 0)
+            {
+                candidates.Add(new PrefilterAtom(field, PrefilterAtomKind.Prefix, prefix, offset));
             }
 
             var suffixStart = tokens.Length;

@@ -34,7 +34,7 @@ namespace Rules.Language.Optimization
         public const int MaximumExactValues = 64;
 
         // Widened alternatives kept apart (each its own atom) before they are merged into one.
-        private const int MaximumAlternatives = 16;
+        private const int MaximumAlternatives = 64;
 
         // Copies of a repeated part spelled out; the rest of a longer repetition is widened to any run.
         private const int MaximumCopies = 16;
