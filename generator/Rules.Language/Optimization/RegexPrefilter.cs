@@ -260,7 +260,8 @@ namespace Rules.Language.Optimization
                 var representatives = new List<char>();
                 foreach (var member in chars.Members())
                 {
-                    if (member == AnyOne || member == AnyRun || (_ignoreCase && member >= 0x80))
+                    // Surrogates as for wildcards (PrefilterSelection.Tokens): the index's literals hold none.
+                    if (member == AnyOne || member == AnyRun || char.IsSurrogate(member) || (_ignoreCase && member >= 0x80))
                     {
                         return null;
                     }

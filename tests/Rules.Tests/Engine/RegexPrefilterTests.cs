@@ -113,6 +113,8 @@ public class RegexPrefilterTests(ITestOutputHelper output)
         // case-sensitive matching it is itself.
         Assert.Equal("file.path Prefix \\.exe@2", Atoms("\u00E9\u00C9\\\\\\.exe.*", ignoreCase: true));
         Assert.Equal("file.path Prefix \u00E9\u00C9\\.exe", Atoms("\u00E9\u00C9\\\\\\.exe.*", ignoreCase: false));
+        // A surrogate pair is two unknown characters, as in wildcards.
+        Assert.Equal("file.path Prefix .exe@2", Atoms("\U00010400\\.exe", ignoreCase: false));
         // k under ignore-case is two characters to the fold (K and the Kelvin sign): an unknown one.
         Assert.Equal("file.path Prefix ernel32@1", Atoms("kernel32.*", ignoreCase: true));
         Assert.Equal("file.path Prefix kernel32", Atoms("kernel32.*", ignoreCase: false));
@@ -247,7 +249,7 @@ public class RegexPrefilterTests(ITestOutputHelper output)
         "[A-Z]:\\\\:.+", "[a-z0-9]\\.exe", "(C:\\\\Program Files \\(x86\\)\\\\|C:\\\\Program Files\\\\)\\w+.exe", "/[a-z0-9\\s_\\-\\\\./]+\\s",
         "(abc|)", "(abc)?.*\\.exe", ".ab.*", "kernel32.*", "\u00E9t\u00E9\\\\\\.exe.*", "\u00E9t\u00E9\\\\.exe.*", "a{2,4}b{3}", "x(ab|cd){2}y", "(a|b|c|d)(e|f|g|h)(i|j|k|l)z",
         "[^a-z]bc[0-9]{1,2}", "<1-12>", "\"quoted.text\"k", "(KsK|ks)+end", ".{3}kelvin.{0,2}", "@\\.dll", "(a|b)*c(d|e)*", "[kK][iI]", "\\\\\\\\.*",
-        "(x|y){20}z", "[a-zA-Z]{2}:\\\\windows\\\\.*", "((a|b)(c|d)(e|f)(g|h)(i|j))+", "[\\s]+", "[-a]z", "[]a]x",
+        "(x|y){20}z", "\U00010400\\.exe", "\u00E9?x[\u00E0-\u00E5]y", "[a-zA-Z]{2}:\\\\windows\\\\.*", "((a|b)(c|d)(e|f)(g|h)(i|j))+", "[\\s]+", "[-a]z", "[]a]x",
     };
 
     [Fact]
