@@ -132,6 +132,40 @@ public class RegexPrefilterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compiled_rules_are_admitted_by_the_engine_exactly_where_they_match()
+    {
+        var set = CompiledRuleSet.Compile(
+            CompiledRuleSet.Rule("any where event.category in (\"file\", \"process\") and (file.path : \"*\\u{202E}*\" or process.name : \"*\\u{202E}*\")", name: "RTLO"),
+            CompiledRuleSet.Rule("process where process.name regex~ \"\"\"[a-z0-9]\\.exe\"\"\"", name: "Short"),
+            CompiledRuleSet.Rule("any where file.path regex~ \"\"\"[A-Z]:\\\\:.+\"\"\"", name: "Root ADS"));
+        var rules = set.Rules.Cast<Rules.Runtime.EventRule>().ToArray();
+        Assert.All(rules, r => Assert.DoesNotContain(r.Prefilter!.Atoms, a => a.Kind == Rules.Runtime.PrefilterAtomKind.Exists));
+        var engine = new Rules.Runtime.RuleEngine(rules);
+        var ndjson = string.Join("\n", new[]
+        {
+            "C:\\\\Users\\\\a\\\\invoice\u202Efdp.exe", "c:\\\\users\\\\a\\\\invoice.pdf", "C:\\\\:stream", "d:\\\\:x", "C:\\\\x:\\\\:y",
+        }.Select(path => "{\"event\":{\"category\":[\"file\"]},\"file\":{\"path\":\"" + path + "\"}}")
+            .Concat(new[] { "a.exe", "K.EXE", "\u212A.exe", "\u202E.exe", "ab.exe", "_.exe", "\u00E9.exe" }
+                .Select(name => "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"" + name + "\"}}")));
+        using var reader = new Rules.Runtime.Reading.EventReader(new MemoryStream(Encoding.UTF8.GetBytes(ndjson)), new Rules.Runtime.Reading.EventReaderOptions { ReuseEvent = false });
+        var matches = new List<Rules.Runtime.EventRule>();
+        var matched = new List<string>();
+        foreach (var e in reader.ReadEvents())
+        {
+            matches.Clear();
+            engine.Match(e, matches);
+            Assert.Equal(rules.Where(r => r.Matches(e)).Select(r => r.Metadata.Name), matches.Select(r => r.Metadata.Name));
+            matched.AddRange(matches.Select(r => r.Metadata.Name + ": " + (e.File?.Path ?? e.Process?.Name)));
+        }
+
+        Assert.Equal(new[]
+        {
+            "RTLO: C:\\Users\\a\\invoice\u202Efdp.exe", "Root ADS: C:\\:stream", "Root ADS: d:\\:x",
+            "Short: a.exe", "Short: K.EXE", "Short: \u212A.exe", "RTLO: \u202E.exe",
+        }, matched);
+    }
+
+    [Fact]
     public void Ignore_case_equivalences_of_ASCII_characters_are_the_other_case_and_the_kelvin_sign()
     {
         // For every ASCII character: the one-character regex~ pattern's atoms admit every UTF-16 unit the regex matches.
