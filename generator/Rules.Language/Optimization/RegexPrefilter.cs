@@ -15,10 +15,11 @@ namespace Rules.Language.Optimization
     /// <list type="bullet">
     /// <item>A finite language of at most <see cref="MaximumExactValues"/> values (classes, alternations, optional
     /// parts, bounded repetitions) gives one Exact atom per value.</item>
-    /// <item>Otherwise the pattern is widened to wildcard token strings (a class of one case-folded character is that
-    /// character, any other class one unknown character, an unbounded repetition any run) - one per alternative, or
-    /// all merged into one (common head, same-length position-wise merge, common tail) - and each gives its best atom
-    /// by <see cref="PrefilterSelection.Cost"/>: a prefix at an offset, a suffix, a contained literal.</item>
+    /// <item>Otherwise the pattern is widened to wildcard token strings (a class of a few case-folded characters is
+    /// one alternative per character, a larger class one unknown character, an unbounded repetition any run) - one per
+    /// alternative, or all merged into one (same-length position-wise merge, else common head, any run, common tail) -
+    /// and each gives its best atom by <see cref="PrefilterSelection.Cost"/>: a prefix at an offset, a suffix, a
+    /// contained literal. The cheapest of these choices wins.</item>
     /// </list>
     /// Sound by construction: every step widens, so each value the regex matches passes one of the atoms.
     /// Case: the atoms compare ignoring case (CaseFolding at run time; Exact atoms by OrdinalIgnoreCase). For a
@@ -41,6 +42,10 @@ namespace Rules.Language.Optimization
 
         // A class of more members than this is one unknown character (only its count matters then).
         private const int MaximumClassMembers = 256;
+
+        // A class of up to this many case-folded characters is also widened to one alternative per character (kept
+        // apart, they can give one atom each: Lucene's \s is six).
+        private const int MaximumClassAlternatives = 8;
 
         private const char AnyOne = PrefilterSelection.AnyOne;
         private const char AnyRun = PrefilterSelection.AnyRun;
@@ -185,7 +190,9 @@ namespace Rules.Language.Optimization
                             return new List<string>();
                         }
 
-                        return new List<string> { Representatives(chars) is { Count: 1 } single ? single[0].ToString() : AnyOne.ToString() };
+                        return Representatives(chars) is { Count: <= MaximumClassAlternatives } few
+                            ? few.Select(c => c.ToString()).ToList()
+                            : new List<string> { AnyOne.ToString() };
                     case ConcatNode concat:
                         var product = new List<string> { string.Empty };
                         foreach (var part in concat.Parts)
@@ -294,8 +301,8 @@ namespace Rules.Language.Optimization
             }
         }
 
-        /// <summary>One token string holding every value of the given ones: their common head, then (all of one
-        /// length without runs) a position-wise merge, else any run, then their common tail.</summary>
+        /// <summary>One token string holding every value of the given ones: a position-wise merge when they have
+        /// one length and differ only where none has a run, else their common head, any run, their common tail.</summary>
         private static string Merge(IReadOnlyList<string> alternatives)
         {
             if (alternatives.Count == 1)
@@ -303,8 +310,11 @@ namespace Rules.Language.Optimization
                 return alternatives[0];
             }
 
+            // Same length, and where they differ no run: character by character (a differing position is one
+            // character in each).
             var length = alternatives[0].Length;
-            if (alternatives.All(a => a.Length == length && a.IndexOf(AnyRun) < 0))
+            if (alternatives.All(a => a.Length == length)
+                && Enumerable.Range(0, length).All(i => alternatives.All(a => a[i] == alternatives[0][i]) || alternatives.All(a => a[i] != AnyRun)))
             {
                 var merged = new StringBuilder(length);
                 for (var i = 0; i < length; i++)

@@ -77,6 +77,8 @@ public class RegexPrefilterTests(ITestOutputHelper output)
         // Potential Exploitation of an Unquoted Service Path Vulnerability.
         Assert.Equal("process.executable Prefix :\\Program.exe@1 | process.executable Prefix C:\\Program Files", Prefilter(
             "process where host.os.type == \"windows\" and event.type == \"start\" and (process.executable : \"?:\\\\Program.exe\" or process.executable regex \"\"\"(C:\\\\Program Files \\(x86\\)\\\\|C:\\\\Program Files\\\\)\\w+.exe\"\"\")"));
+        // Alternatives of one length merge character by character, keeping what follows at its offset.
+        Assert.Equal("file.path Prefix :\\temp\\@2", Atoms("(ab|cd):\\\\temp\\\\.*", ignoreCase: false));
         // Alternatives without a common head each give their own atom.
         Assert.Equal("file.path Prefix \\Device\\ | file.path Suffix .tmp", Atoms("\\\\Device\\\\.*|.*\\.tmp", ignoreCase: false));
     }
@@ -283,7 +285,7 @@ public class RegexPrefilterTests(ITestOutputHelper output)
         "[A-Z]:\\\\:.+", "[a-z0-9]\\.exe", "(C:\\\\Program Files \\(x86\\)\\\\|C:\\\\Program Files\\\\)\\w+.exe", "/[a-z0-9\\s_\\-\\\\./]+\\s",
         "(abc|)", "(abc)?.*\\.exe", ".ab.*", "kernel32.*", "\u00E9t\u00E9\\\\\\.exe.*", "\u00E9t\u00E9\\\\.exe.*", "a{2,4}b{3}", "x(ab|cd){2}y", "(a|b|c|d)(e|f|g|h)(i|j|k|l)z",
         "[^a-z]bc[0-9]{1,2}", "<1-12>", "\"quoted.text\"k", "(KsK|ks)+end", ".{3}kelvin.{0,2}", "@\\.dll", "(a|b)*c(d|e)*", "[kK][iI]", "\\\\\\\\.*",
-        "(x|y){20}z", "\U00010400\\.exe", "\u00E9?x[\u00E0-\u00E5]y", "[a-zA-Z]{2}:\\\\windows\\\\.*", "((a|b)(c|d)(e|f)(g|h)(i|j))+", "[\\s]+", "[-a]z", "[]a]x",
+        "(x|y){20}z", "(ab|cd):\\\\temp\\\\.*", "(a|bc)[xy]z", "\U00010400\\.exe", "\u00E9?x[\u00E0-\u00E5]y", "[a-zA-Z]{2}:\\\\windows\\\\.*", "((a|b)(c|d)(e|f)(g|h)(i|j))+", "[\\s]+", "[-a]z", "[]a]x",
     };
 
     [Fact]
