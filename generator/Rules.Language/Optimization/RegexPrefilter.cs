@@ -521,8 +521,8 @@ namespace Rules.Language.Optimization
                         break;
                     }
 
-                    // A lazy or possessive marker, which the translator never writes.
-                    if (More && (_text[_position] == '?' || _text[_position] == '+'))
+                    // A lazy marker or a quantifier of a quantifier, which the translator never writes (it groups first).
+                    if (More && "?*+{".IndexOf(_text[_position]) >= 0)
                     {
                         Fail();
                     }

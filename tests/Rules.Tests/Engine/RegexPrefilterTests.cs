@@ -305,6 +305,65 @@ public class RegexPrefilterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_value_a_random_regex_matches_passes_its_atoms()
+    {
+        // Random Lucene patterns over the operators, classes and characters the analysis distinguishes (k and the
+        // Kelvin sign, letters in both cases, a non-ASCII letter, the RTLO); each translated one must be read.
+        string[] pieces = { "a", "B", "k", "K", "x", "\\.", ".", "\\\\", ":", "\u00E9", "\u202E", "\\s", "\\d", "\\w", "[a-c]", "[kK0-9]", "[^a]", "@", "#", "<1-12>", "\"q.\"" };
+        string[] operators = { "*", "+", "?", "{2}", "{1,3}", "{2,}" };
+        var random = new Random(6);
+        string Pattern(int depth)
+        {
+            var builder = new StringBuilder();
+            for (var n = random.Next(1, 5); n > 0; n--)
+            {
+                builder.Append(depth > 0 && random.Next(4) == 0
+                    ? "(" + Pattern(depth - 1) + (random.Next(2) == 0 ? "|" + Pattern(depth - 1) : string.Empty) + ")"
+                    : pieces[random.Next(pieces.Length)]);
+                if (random.Next(3) == 0)
+                {
+                    builder.Append(operators[random.Next(operators.Length)]);
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        var derived = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            var lucene = Pattern(2);
+            var pattern = LuceneRegex.Translate(lucene, out _);
+            if (pattern is not null)
+            {
+                derived += CheckSound(pattern, random.Next(2) == 0, seed: i) ? 1 : 0;
+            }
+        }
+
+        Assert.True(derived > 100, $"atoms for {derived} of 400 random regexes");
+    }
+
+    [Fact]
+    public void Patterns_not_of_the_translators_form_give_no_atoms_and_never_throw()
+    {
+        var random = new Random(7);
+        const string alphabet = "\\AZz()?:|[]^-{},0123456789*+.$#sSuxab\u212A";
+        for (var i = 0; i < 5000; i++)
+        {
+            var body = new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            foreach (var pattern in new[] { body, @"\A(?:" + body + @")\z" })
+            {
+                var atoms = RegexPrefilter.Atoms(Path, pattern, random.Next(2) == 0);
+                if (atoms is not null)
+                {
+                    // Read: it must be a valid .NET pattern, and its atoms sound on samples.
+                    CheckSound(pattern, ignoreCase: false, seed: i);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Every_value_a_corpus_regex_matches_passes_its_atoms()
     {
         var patterns = new HashSet<(string Pattern, bool IgnoreCase)>();
