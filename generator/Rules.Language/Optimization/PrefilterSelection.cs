@@ -83,7 +83,8 @@ namespace Rules.Language.Optimization
     /// </summary>
     public static class PrefilterSelection
     {
-        /// <summary>Contains-literals shorter than this would hit nearly every value (and slow the shared search).</summary>
+        /// <summary>Contains-literals shorter than this would hit nearly every value (and slow the shared search);
+        /// a literal with a non-ASCII character may be shorter (the RTLO rule's U+202E).</summary>
         public const int MinimumContainsLength = 3;
 
         /// <summary>At most this many conditions per rule (candidate-set slots in the engine).</summary>
@@ -322,7 +323,7 @@ namespace Rules.Language.Optimization
 
         // A pattern as a sequence of tokens: a literal character, AnyOne ('?', or a character the index does not
         // fold) or AnyRun ('*'). Non-ASCII characters are literals too: for every UTF-16 unit that is not a surrogate,
-        // what OrdinalIgnoreCase (the matchers) equates with it the fold equates too (PrefilterIndexTests); a surrogate
+        // what OrdinalIgnoreCase (the matchers) equates with it the fold equates too (RegexPrefilterTests); a surrogate
         // pair's case mapping is the pair's, which the per-unit fold does not see.
         internal const char AnyOne = '\u0001';
         internal const char AnyRun = '\u0002';
