@@ -60,17 +60,19 @@ namespace Rules.Language.Optimization
     /// Picks a rule's prefilter at build time from its condition's structure:
     /// <list type="bullet">
     /// <item>a string test on an indexable field gives one atom per pattern (the best literal each pattern requires:
-    /// the whole value, a prefix - after leading <c>?</c>s, as an offset -, a suffix, or a literal run inside);</item>
+    /// the whole value, a prefix - after leading <c>?</c>s, as an offset -, a suffix, or a literal run inside); a
+    /// regex gives the atoms <see cref="RegexPrefilter"/> derives (exact values of a finite language, or the best
+    /// literal of its widening to wildcards);</item>
     /// <item>an AND needs all its operands, so any one operand's prefilter is a prefilter of the AND: the cheapest;</item>
     /// <item>an OR needs one of its operands: the union of all operands' prefilters, or none if one operand has none;</item>
-    /// <item>a test that fails when its field has no value but offers no literal (a text-field match, a regex, a CIDR
+    /// <item>a test that fails when its field has no value but offers no literal (a text-field match, a regex not read, a CIDR
     /// range, a comparison with a literal, an exists test) gives an Exists atom: the field must have a value;</item>
     /// <item>anything else (NOT, functions of fields, constants) has none.</item>
     /// </list>
     /// Exact by construction: each step keeps a necessary condition, so the prefilter is a superset of the rule.
-    /// Case: atoms are compared ignoring case at run time whatever the rule says (a superset again), and only ASCII
-    /// characters of literals are kept (any other character acts as <c>?</c>), so the runtime's per-character
-    /// upper-case fold provably agrees with the matchers' OrdinalIgnoreCase (tests/Rules.Tests/Engine, CaseFolding).
+    /// Case: atoms are compared ignoring case at run time whatever the rule says (a superset again); literal characters
+    /// are kept except surrogates (which act as <c>?</c>), so the runtime's per-character upper-case fold provably
+    /// equates whatever the matchers' OrdinalIgnoreCase does (tests/Rules.Tests/Engine, CaseFolding).
     /// Conjunction: the top-level conjuncts each give a necessary condition; the rule's prefilter is the most selective
     /// one (a condition only on low-cardinality fields - host.os.type, event.type ... - only when there is no other) and
     /// up to <c>maximumConditions</c> - 1 more that are cheap to probe (no contains-search, no presence test): a
@@ -81,7 +83,8 @@ namespace Rules.Language.Optimization
     /// </summary>
     public static class PrefilterSelection
     {
-        /// <summary>Contains-literals shorter than this would hit nearly every value (and slow the shared search).</summary>
+        /// <summary>Contains-literals shorter than this would hit nearly every value (and slow the shared search);
+        /// a literal with a non-ASCII character may be shorter (the RTLO rule's U+202E).</summary>
         public const int MinimumContainsLength = 3;
 
         /// <summary>At most this many conditions per rule (candidate-set slots in the engine).</summary>
@@ -204,10 +207,10 @@ namespace Rules.Language.Optimization
             PrefilterAtomKind.Exists when IsIntegrationField(atom.Field) => 0.01,
             // Most fields are in most events of their category: presence is the last resort.
             PrefilterAtomKind.Exists => 50,
-            PrefilterAtomKind.Prefix => IsName(atom.Field) ? Math.Max(0.001, Math.Pow(0.5, atom.Literal.Length)) : Math.Pow(0.85, atom.Literal.Length),
+            PrefilterAtomKind.Prefix => IsName(atom.Field) ? Math.Max(0.001, Math.Pow(0.5, Selectivity(atom.Literal))) : Math.Pow(0.85, Selectivity(atom.Literal)),
             // A name's tail is mostly its extension (".exe").
-            PrefilterAtomKind.Suffix => Math.Pow(0.85, atom.Literal.Length),
-            _ => 2 * Math.Pow(0.85, atom.Literal.Length),
+            PrefilterAtomKind.Suffix => Math.Pow(0.85, Selectivity(atom.Literal)),
+            _ => 2 * Math.Pow(0.85, Selectivity(atom.Literal)),
         };
 
         private static bool IsName(BoundField field) => field.Path.EndsWith(".name", StringComparison.Ordinal);
@@ -220,10 +223,22 @@ namespace Rules.Language.Optimization
         {
             switch (expr)
             {
-                case StringMatchExpr { Target: FieldExpr { Field: var field } } match when IsIndexable(field) && match.Kind != StringMatchKind.Regex:
+                case StringMatchExpr { Target: FieldExpr { Field: var field } } match when IsIndexable(field):
                     var atoms = new List<PrefilterAtom>();
                     foreach (var pattern in match.Patterns)
                     {
+                        if (match.Kind == StringMatchKind.Regex)
+                        {
+                            // A regex the analysis does not read, or without a literal worth indexing, still needs a value.
+                            if (RegexPrefilter.Atoms(field, pattern, match.CaseInsensitive) is not { } regexAtoms)
+                            {
+                                return Present(field);
+                            }
+
+                            atoms.AddRange(regexAtoms);
+                            continue;
+                        }
+
                         var atom = BestAtom(field, Tokens(match.Kind, pattern));
                         if (atom is null)
                         {
@@ -306,10 +321,12 @@ namespace Rules.Language.Optimization
         /// </summary>
         public static bool IsIndexable(BoundField field) => field.ValueKind == FieldValueKind.String;
 
-        // A pattern as a sequence of tokens: a literal ASCII character, AnyOne ('?', or a character the index does not
-        // fold) or AnyRun ('*').
-        private const char AnyOne = '\u0001';
-        private const char AnyRun = '\u0002';
+        // A pattern as a sequence of tokens: a literal character, AnyOne ('?', or a character the index does not
+        // fold) or AnyRun ('*'). Non-ASCII characters are literals too: for every UTF-16 unit that is not a surrogate,
+        // what OrdinalIgnoreCase (the matchers) equates with it the fold equates too (RegexPrefilterTests); a surrogate
+        // pair's case mapping is the pair's, which the per-unit fold does not see.
+        internal const char AnyOne = '\u0001';
+        internal const char AnyRun = '\u0002';
 
         private static string Tokens(StringMatchKind kind, string pattern)
         {
@@ -325,7 +342,7 @@ namespace Rules.Language.Optimization
                 {
                     b.Append(AnyRun);
                 }
-                else if ((kind == StringMatchKind.Wildcard && c == '?') || c >= 0x80 || c == AnyOne || c == AnyRun)
+                else if ((kind == StringMatchKind.Wildcard && c == '?') || char.IsSurrogate(c) || c == AnyOne || c == AnyRun)
                 {
                     b.Append(AnyOne);
                 }
@@ -345,7 +362,7 @@ namespace Rules.Language.Optimization
 
         /// <summary>The cheapest atom every value matching the token pattern passes; null when it requires no literal
         /// worth indexing (<c>*</c>, <c>?</c>, a two-letter contains ...).</summary>
-        private static PrefilterAtom? BestAtom(BoundField field, string tokens)
+        internal static PrefilterAtom? BestAtom(BoundField field, string tokens)
         {
             if (tokens.IndexOf(AnyOne) < 0 && tokens.IndexOf(AnyRun) < 0)
             {
@@ -381,7 +398,7 @@ namespace Rules.Language.Optimization
             for (var start = 0; start < tokens.Length;)
             {
                 var run = LiteralRun(tokens, start);
-                if (run.Length >= MinimumContainsLength)
+                if (run.Length >= MinimumContainsLength || (run.Length > 0 && HasNonAscii(run)))
                 {
                     candidates.Add(new PrefilterAtom(field, PrefilterAtomKind.Contains, run, 0));
                 }
@@ -391,6 +408,12 @@ namespace Rules.Language.Optimization
 
             return candidates.OrderBy(Cost).ThenBy(a => a.Kind).FirstOrDefault();
         }
+
+        private static bool HasNonAscii(string literal) => literal.Any(c => c >= 0x80);
+
+        // A non-ASCII character (U+202E, the right-to-left override) is rare in paths, names and command lines: it
+        // narrows like a few ASCII characters do.
+        private static int Selectivity(string literal) => literal.Length + 3 * literal.Count(c => c >= 0x80);
 
         private static bool IsLiteral(char token) => token != AnyOne && token != AnyRun;
 

@@ -4,11 +4,11 @@ namespace Rules.Runtime;
 
 /// <summary>
 /// The one case fold of the engine's indexes: per UTF-16 unit, ASCII letters to upper case, everything else by
-/// <see cref="char.ToUpperInvariant"/>. Rule literals in the index are ASCII only (the generator turns other characters
-/// into wildcards), and for an ASCII literal character this fold equates every value character that the matchers equate
-/// with it, by <see cref="StringComparison.OrdinalIgnoreCase"/> or by ToUpperInvariant (WildcardPattern's <c>?</c>
-/// path), and a few more ('ſ' folds to 'S', which OrdinalIgnoreCase does not equate): a superset, which
-/// is all a prefilter needs. On ASCII text it is exactly OrdinalIgnoreCase. A test checks every UTF-16 unit.
+/// <see cref="char.ToUpperInvariant"/>. Rule literals in the index hold any UTF-16 unit but surrogates (the generator
+/// turns those into wildcards), and for such a literal character this fold equates every value character that the
+/// matchers equate with it by <see cref="StringComparison.OrdinalIgnoreCase"/>, and a few more ('ſ' folds to 'S', which
+/// OrdinalIgnoreCase does not equate): a superset, which is all a prefilter needs. On ASCII text it is exactly
+/// OrdinalIgnoreCase. Tests check every UTF-16 unit against ASCII literal characters and every pair of units but surrogates.
 /// </summary>
 public static class CaseFolding
 {
