@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 using Rules.Language.Ir;
@@ -234,8 +235,18 @@ namespace Rules.Language.Kql
 
             var glob = ToGlob(lowercase: false);
             return glob is null
-                ? new StringMatchExpr(target, StringMatchKind.Regex, new[] { ToLuceneRegex() }, caseInsensitive)
+                ? new StringMatchExpr(target, StringMatchKind.Regex, new[] { ToRegex() }, caseInsensitive)
                 : new StringMatchExpr(target, StringMatchKind.Wildcard, new[] { glob }, caseInsensitive);
+        }
+
+        /// <summary>The IR's form of a regex test: the anchored .NET translation of <see cref="ToLuceneRegex"/>
+        /// (a regex in the IR is matched as .NET reads it, so the raw Lucene text would match anywhere in the value).
+        /// Every reserved character is escaped, so the translation cannot fail.</summary>
+        public string ToRegex()
+        {
+            var lucene = ToLuceneRegex();
+            return Eql.LuceneRegex.Translate(lucene, out var error)
+                ?? throw new InvalidOperationException($"The escaped wildcard pattern '{lucene}' is not a valid Lucene regex: {error}");
         }
     }
 }

@@ -82,7 +82,7 @@ public class FilterCompilerTests
         // A single backslash escapes the next character (defense_evasion_posh_assembly_load.toml: "C:\Program Files\...").
         Assert.Equal(Str("file.path", StringMatchKind.StartsWith, "C:Program Files"), Ok("{\"wildcard\":{\"file.path\":{\"value\":\"C:\\\\Program Files*\"}}}"));
         Assert.Equal(Str("file.path", StringMatchKind.StartsWith, "a*"), Ok("{\"wildcard\":{\"file.path\":\"a\\\\**\"}}"));
-        Assert.Equal(Str("file.path", StringMatchKind.Regex, "a\\*.b"), Ok("{\"wildcard\":{\"file.path\":\"a\\\\*?b\"}}"));
+        Assert.Equal(Str("file.path", StringMatchKind.Regex, Rules.Language.Eql.LuceneRegex.Translate("a\\*.b", out _)!), Ok("{\"wildcard\":{\"file.path\":\"a\\\\*?b\"}}"));
     }
 
     [Fact]
